@@ -1,0 +1,54 @@
+// Command-line flags shared by the commands (DESIGN §6).
+
+import { parseArgs } from 'node:util';
+
+export interface CommonOptions {
+  quick: boolean;
+  runtimes?: string;
+  workloads?: string[];
+  externalRuntimes: string[];
+  json?: string;
+  noLoad: boolean;
+  remoteUrl?: string;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --quick                 the CI-sized profile (short timing per runtime)
+  --runtimes a,b          built-in runtimes to run: native, lua, quickjs, wasm, remote, or none
+  --workloads x,y         workloads to run (default: all)
+  --runtime ./adapter.ts  add an external runtime adapter (repeatable)
+  --json FILE             where to write the results file (default: reports/out/<stamp>.json)
+  --no-load               skip the HTTP load phase
+  --remote-url URL        measure a running remote filter service instead of starting one
+  -h, --help              this text
+`;
+
+export function parseCommonOptions(argv: string[]): CommonOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean', default: false },
+      runtimes: { type: 'string' },
+      workloads: { type: 'string' },
+      runtime: { type: 'string', multiple: true, default: [] },
+      json: { type: 'string' },
+      'no-load': { type: 'boolean', default: false },
+      'remote-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return {
+    quick: values.quick!,
+    runtimes: values.runtimes,
+    workloads: values.workloads?.split(',').map((s) => s.trim()).filter(Boolean),
+    externalRuntimes: values.runtime!,
+    json: values.json,
+    noLoad: values['no-load']!,
+    remoteUrl: values['remote-url'],
+    help: values.help!,
+  };
+}

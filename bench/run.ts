@@ -1,0 +1,168 @@
+// One benchmark run: for every runtime × workload, load, verify against the
+// reference, and only then time. Any failure is recorded in that pair's result
+// and the run goes on; `onResults` sees the results after every pair, so a
+// crash later loses nothing already measured.
+
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { Deployment, ManualClock } from '../runtimes/abi/host.ts';
+import type { FilterInstance, Runtime } from '../runtimes/abi/types.ts';
+import { describe } from '../runtimes/errors.ts';
+import { RESULTS_SCHEMA, type Results, type RunResult } from '../reports/schema.ts';
+import type { Workload } from '../workloads/types.ts';
+import { describeEnvironment } from './environment.ts';
+import { measureMicro } from './micro.ts';
+import type { Profile } from './profiles.ts';
+import { newContext, prepareCorpus, verifyInstance, type PreparedItem } from './verify.ts';
+
+export interface RuntimeEntry {
+  /** The name to report if the adapter itself cannot be obtained (e.g. an external path). */
+  label: string;
+  get(): Promise<Runtime>;
+}
+
+export type Phase = 'load' | 'verify' | 'time' | 'done' | 'failed';
+
+export interface ProgressEvent {
+  index: number;
+  total: number;
+  runtime: string;
+  workload: string;
+  phase: Phase;
+  detail?: string;
+}
+
+export interface BenchPlan {
+  profile: Profile;
+  runtimes: RuntimeEntry[];
+  workloads: Workload[];
+  config?: Record<string, unknown>;
+  onProgress?(event: ProgressEvent): void;
+  onResults?(results: Results): void;
+}
+
+/** Load and instantiate may await a process or a socket: never wait forever. */
+const STEP_TIMEOUT_MS = 60_000;
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function instantiate(runtime: Runtime, file: string, workload: Workload, deployment: Deployment): Promise<FilterInstance> {
+  const loaded = await withTimeout(runtime.load(file), `${runtime.name}: load of ${file}`);
+  return withTimeout(loaded.instantiate(workload.config, deployment.host), `${runtime.name}: instantiate of ${file}`);
+}
+
+async function runPair(
+  runtime: Runtime,
+  workload: Workload,
+  items: readonly PreparedItem[],
+  profile: Profile,
+  progress: (phase: Phase, detail?: string) => void,
+): Promise<RunResult> {
+  const run: RunResult = { runtime: runtime.name, workload: workload.name, verified: false, corpusSize: items.length };
+  const file = join(workload.dir, runtime.source);
+  if (!existsSync(file)) {
+    run.error = `no ${runtime.source} for this workload (${file})`;
+    return run;
+  }
+
+  // Verification: a fresh deployment on a hand-set clock, so outputs are reproducible.
+  progress('load');
+  const verifying = await instantiate(runtime, file, workload, new Deployment({ clock: new ManualClock() }));
+  progress('verify');
+  try {
+    const verdict = await verifyInstance(verifying, newContext(workload), items);
+    if (!verdict.ok) {
+      run.error = verdict.error;
+      return run;
+    }
+  } finally {
+    await verifying.dispose();
+  }
+  run.verified = true;
+
+  // Timing: a fresh instance on the system clock, cycling through the corpus.
+  progress('time');
+  const instance = await instantiate(runtime, file, workload, new Deployment());
+  try {
+    const ctx = newContext(workload);
+    let i = 0;
+    const n = items.length;
+    const call = () => instance.handle(ctx.reset(items[i++ % n]!.prepared));
+    run.micro = await measureMicro(call, profile.micro);
+  } finally {
+    await instance.dispose();
+  }
+  return run;
+}
+
+export async function runBench(plan: BenchPlan): Promise<Results> {
+  const environment = describeEnvironment();
+  const results: Results = {
+    schema: RESULTS_SCHEMA,
+    environment,
+    config: {
+      profile: plan.profile.name,
+      microTimeMs: plan.profile.micro.timeMs,
+      microWarmupMs: plan.profile.micro.warmupMs,
+      workloads: plan.workloads.map((w) => w.name),
+      ...plan.config,
+    },
+    runs: [],
+  };
+  const corpora = new Map(plan.workloads.map((w) => [w.name, prepareCorpus(w)]));
+  const total = plan.runtimes.length * plan.workloads.length;
+  let index = 0;
+  const opened: Runtime[] = [];
+
+  try {
+    for (const entry of plan.runtimes) {
+      let runtime: Runtime | undefined;
+      let failure: string | undefined;
+      try {
+        runtime = await entry.get();
+        opened.push(runtime);
+        const info = await runtime.info();
+        environment.engines[runtime.name] = `${info.engine} ${info.version}`;
+        if (info.notes) environment.engineNotes![runtime.name] = info.notes;
+      } catch (err) {
+        failure = describe(err);
+      }
+      for (const workload of plan.workloads) {
+        index++;
+        const name = runtime?.name ?? entry.label;
+        const progress = (phase: Phase, detail?: string) =>
+          plan.onProgress?.({ index, total, runtime: name, workload: workload.name, phase, detail });
+        let run: RunResult;
+        if (!runtime) {
+          run = { runtime: name, workload: workload.name, verified: false, error: failure };
+        } else {
+          try {
+            run = await runPair(runtime, workload, corpora.get(workload.name)!, plan.profile, progress);
+          } catch (err) {
+            run = { runtime: name, workload: workload.name, verified: false, error: describe(err) };
+          }
+        }
+        // Every error names the runtime and workload; load errors also name the file.
+        if (run.error) run.error = `[${name} × ${workload.name}] ${run.error}`;
+        results.runs.push(run);
+        progress(run.error ? 'failed' : 'done', run.error);
+        plan.onResults?.(results);
+      }
+    }
+  } finally {
+    for (const runtime of opened) {
+      try {
+        await runtime.close?.();
+      } catch {
+        // Closing is best effort; the results are already recorded.
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,50 @@
+// The summary table on stdout: runtime × workload, µs per call and the ratio
+// to native measured in the same run.
+
+import type { Results, RunResult } from '../reports/schema.ts';
+
+function fmtUs(ns: number): string {
+  const us = ns / 1000;
+  if (us < 1) return us.toFixed(3);
+  if (us < 100) return us.toFixed(2);
+  return us.toFixed(0);
+}
+
+function cell(run: RunResult | undefined, native: RunResult | undefined): string {
+  if (!run) return '-';
+  if (!run.verified) return run.error?.includes('no filter') ? 'no filter' : 'INVALID';
+  if (!run.micro) return 'verified';
+  const mean = run.micro.latencyNs.mean;
+  const base = native?.micro?.latencyNs.mean;
+  const ratio = base && run.runtime !== 'native' ? ` (${(mean / base).toFixed(mean / base < 10 ? 1 : 0)}×)` : '';
+  return `${fmtUs(mean)} ±${run.micro.rme.toFixed(1)}%${ratio}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+export function summaryTable(results: Results): string {
+  const workloads = [...new Set(results.runs.map((r) => r.workload))];
+  const runtimes = [...new Set(results.runs.map((r) => r.runtime))];
+  const find = (rt: string, w: string) => results.runs.find((r) => r.runtime === rt && r.workload === w);
+  const rows = [['µs/call (×native)', ...workloads]];
+  for (const rt of runtimes) rows.push([rt, ...workloads.map((w) => cell(find(rt, w), find('native', w)))]);
+  const env = results.environment;
+  const lines = [
+    table(rows),
+    '',
+    `mean µs per call ± relative margin of error; (×) = mean / native mean, same run. ` +
+      `INVALID = outputs differ from the reference: never timed, never ranked.`,
+    `${env.cpu}, ${env.cores} cores, ${env.os}, Node ${env.node}, profile ${results.config.profile}, commit ${env.commit.slice(0, 12)}`,
+  ];
+  const failures = results.runs.filter((r) => r.error);
+  if (failures.length > 0) {
+    lines.push('', 'Problems:');
+    for (const r of failures) lines.push(`  ${r.error}`);
+  }
+  return lines.join('\n');
+}

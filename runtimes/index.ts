@@ -1,0 +1,74 @@
+// The runtime registry: the five built-in adapters, loaded lazily so one
+// engine's trouble cannot stop the others, plus external adapters by path
+// (DESIGN §2: any module whose default export is a Runtime).
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Runtime } from './abi/types.ts';
+import { describe } from './errors.ts';
+
+export const BUILTIN_RUNTIMES = ['native', 'lua', 'quickjs', 'wasm', 'remote'] as const;
+export type BuiltinName = (typeof BUILTIN_RUNTIMES)[number];
+
+export interface RuntimeOptions {
+  /** Point the remote adapter at a running service instead of starting one. */
+  remoteUrl?: string;
+}
+
+export function isBuiltin(name: string): name is BuiltinName {
+  return (BUILTIN_RUNTIMES as readonly string[]).includes(name);
+}
+
+export async function builtinRuntime(name: BuiltinName, options: RuntimeOptions = {}): Promise<Runtime> {
+  switch (name) {
+    case 'native':
+      return (await import('./native/adapter.ts')).default;
+    case 'lua':
+      return (await import('./lua/adapter.ts')).default;
+    case 'quickjs':
+      return (await import('./quickjs/adapter.ts')).default;
+    case 'wasm':
+      return (await import('./wasm/adapter.ts')).default;
+    case 'remote': {
+      const remote = await import('./remote/adapter.ts');
+      return options.remoteUrl ? remote.createRemoteRuntime({ url: options.remoteUrl }) : remote.default;
+    }
+  }
+}
+
+/** Parses `--runtimes a,b`: "none" selects no built-in; unknown names are an error listing the valid ones. */
+export function selectBuiltins(list: string | undefined): BuiltinName[] {
+  if (list === undefined || list.trim() === '') return [...BUILTIN_RUNTIMES];
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((n) => !isBuiltin(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown runtime ${unknown.map((n) => `'${n}'`).join(', ')}; valid: ${BUILTIN_RUNTIMES.join(', ')}, none ` +
+        `(add an external adapter with --runtime ./path/to/adapter.ts)`,
+    );
+  }
+  return names as BuiltinName[];
+}
+
+function isRuntime(value: unknown): value is Runtime {
+  const r = value as Runtime | undefined;
+  return !!r && typeof r.name === 'string' && typeof r.source === 'string' && typeof r.load === 'function' && typeof r.info === 'function';
+}
+
+/** Loads an external adapter module; every failure names the path. */
+export async function loadExternalRuntime(path: string): Promise<Runtime> {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new Error(`external adapter ${path}: no such file`);
+  let mod: { default?: unknown };
+  try {
+    mod = await import(pathToFileURL(abs).href);
+  } catch (err) {
+    throw new Error(`external adapter ${path}: cannot import: ${describe(err)}`);
+  }
+  if (!isRuntime(mod.default)) {
+    throw new Error(`external adapter ${path}: the default export is not a Runtime (needs name, source, info(), load())`);
+  }
+  return mod.default;
+}

@@ -1,0 +1,74 @@
+// npm run bench: verify, then time every runtime × workload; write the results
+// file after every pair; print the summary table on stdout.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommonOptions, USAGE } from '../bench/options.ts';
+import { PROFILES } from '../bench/profiles.ts';
+import { progressReporter } from '../bench/progress.ts';
+import { runBench, type RuntimeEntry } from '../bench/run.ts';
+import { summaryTable } from '../bench/summary.ts';
+import { builtinRuntime, loadExternalRuntime, selectBuiltins } from '../runtimes/index.ts';
+import { selectWorkloads } from '../workloads/index.ts';
+import type { Results } from '../reports/schema.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function fail(message: string): never {
+  process.stderr.write(`plugbench: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCommonOptions(process.argv.slice(2));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let builtins, workloads;
+  try {
+    builtins = selectBuiltins(options.runtimes);
+    workloads = selectWorkloads(options.workloads);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const runtimes: RuntimeEntry[] = [
+    ...builtins.map((name) => ({ label: name, get: () => builtinRuntime(name, { remoteUrl: options.remoteUrl }) })),
+    ...options.externalRuntimes.map((path) => ({ label: path, get: () => loadExternalRuntime(path) })),
+  ];
+  if (runtimes.length === 0) fail('no runtime selected: --runtimes none needs at least one --runtime ./adapter.ts');
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const out = options.json ?? join(root, 'reports', 'out', `${stamp}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  const write = (results: Results) => writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+
+  const profile = PROFILES[options.quick ? 'quick' : 'default'];
+  if (!options.noLoad) {
+    process.stderr.write('plugbench: the HTTP load phase is not built yet; running verification and micro benchmarks only.\n');
+  }
+  process.stderr.write(
+    `plugbench: profile ${profile.name}, ${runtimes.length} runtime(s) × ${workloads.length} workload(s); results → ${relative(process.cwd(), out)}\n`,
+  );
+  const results = await runBench({
+    profile,
+    runtimes,
+    workloads,
+    config: { load: false },
+    onProgress: progressReporter(),
+    onResults: write,
+  });
+  write(results);
+  process.stdout.write(summaryTable(results) + '\n\n');
+  process.stdout.write(`results: ${relative(process.cwd(), out)}\n`);
+  // A pair that failed is in the file and the table; the exit status says the run was not clean.
+  process.exitCode = results.runs.every((r) => r.verified) ? 0 : 1;
+}
+
+await main();

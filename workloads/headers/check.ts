@@ -1,0 +1,52 @@
+// Reference for `headers`, stated on plain arrays without the ABI's request
+// context, so a bug in the context cannot hide in both sides of the comparison.
+
+import type { FilterOutcome, HttpRequest } from '../../runtimes/abi/context.ts';
+import { fnv1a32, hex8 } from '../lib/fnv1a.ts';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+export function isHopByHop(name: string): boolean {
+  return HOP_BY_HOP.has(name) || name.startsWith('proxy-');
+}
+
+export function requestId(method: string, path: string): string {
+  return 'pb-' + hex8(fnv1a32(method + ' ' + path));
+}
+
+type Fields = Array<[string, string]>;
+
+/** set-header semantics: the first occurrence takes the value, later ones go; absent → appended. */
+function set(fields: Fields, name: string, value: string): Fields {
+  const first = fields.findIndex(([n]) => n === name);
+  if (first < 0) return [...fields, [name, value]];
+  return fields.flatMap(([n, v], i): Fields => (i === first ? [[n, value]] : n === name ? [] : [[n, v]]));
+}
+
+export function expect(req: HttpRequest): FilterOutcome {
+  const method = req.method.toUpperCase();
+  let fields: Fields = req.headers.map(([n, v]) => [n.toLowerCase(), v]);
+  const base = { method, path: req.path, body: req.body };
+
+  if (!fields.some(([n]) => n === 'host')) {
+    return {
+      ...base,
+      result: 'missing-host',
+      headers: fields,
+      response: {
+        status: 400,
+        headers: [['content-type', 'text/plain']],
+        body: new TextEncoder().encode('missing host header\n'),
+      },
+    };
+  }
+  fields = fields.filter(([n]) => !isHopByHop(n));
+  const legacy = fields.find(([n]) => n === 'x-legacy-user');
+  if (legacy) {
+    fields = set(fields, 'x-user', legacy[1]);
+    fields = fields.filter(([n]) => n !== 'x-legacy-user');
+  }
+  fields = set(fields, 'x-request-id', requestId(method, req.path));
+  fields.push(['via', '1.1 plugbench']);
+  return { ...base, result: '', headers: fields };
+}

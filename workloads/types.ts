@@ -1,0 +1,27 @@
+// What a workload is to the harness: a deterministic corpus, the deployment it
+// runs under, and a reference checker that states the expected outcome of every
+// request independently of any runtime (DESIGN §3).
+
+import type { FilterOutcome, HttpRequest } from '../runtimes/abi/context.ts';
+
+export interface CorpusItem {
+  /** What kind of request this is ("page load", "missing host", "64 KiB body"), for error messages and per-size figures. */
+  label: string;
+  request: HttpRequest;
+}
+
+export interface Workload {
+  readonly name: string;
+  /** Absolute path of the folder holding filter.ts / filter.lua / filter.c / filter.wasm. */
+  readonly dir: string;
+  /** One line, for the summary and the report. */
+  readonly summary: string;
+  /** The deployment's JSON config text, handed to init. */
+  readonly config: string;
+  /** Sensitive headers this deployment may see. */
+  readonly grants?: readonly string[];
+  /** Deterministic: the same items on every call and every machine. */
+  corpus(): CorpusItem[];
+  /** The reference outcome of one request, stated without the ABI's request context. */
+  expect(request: HttpRequest): FilterOutcome;
+}
