@@ -13,7 +13,7 @@ import { runBench } from './run.ts';
 
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'test', 'fixtures');
 const tiny = { name: 'quick' as const, micro: { timeMs: 20, warmupMs: 5 } };
-const [noop, headers] = selectWorkloads(['noop', 'headers']) as [Workload, Workload];
+const [noop, headers] = (await selectWorkloads(['noop', 'headers'])) as [Workload, Workload];
 const entries = [native, quickjs].map((r) => ({ label: r.name, get: async () => r }));
 
 test('verified pairs are timed; the results carry the environment and every pair', async () => {

@@ -73,10 +73,11 @@ async function runPair(
 
   // Verification: a fresh deployment on a hand-set clock, so outputs are reproducible.
   progress('load');
-  const verifying = await instantiate(runtime, file, workload, new Deployment({ clock: new ManualClock() }));
+  const clock = new ManualClock();
+  const verifying = await instantiate(runtime, file, workload, new Deployment({ clock }));
   progress('verify');
   try {
-    const verdict = await verifyInstance(verifying, newContext(workload), items);
+    const verdict = await verifyInstance(verifying, newContext(workload), items, clock);
     if (!verdict.ok) {
       run.error = verdict.error;
       return run;

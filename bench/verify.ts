@@ -3,6 +3,7 @@
 // words a filter author can act on.
 
 import { prepareRequest, RequestContext, type FilterOutcome, type PreparedRequest } from '../runtimes/abi/context.ts';
+import type { ManualClock } from '../runtimes/abi/host.ts';
 import type { FilterInstance } from '../runtimes/abi/types.ts';
 import { describe } from '../runtimes/errors.ts';
 import type { CorpusItem, Workload } from '../workloads/types.ts';
@@ -19,7 +20,7 @@ export function prepareCorpus(workload: Workload): PreparedItem[] {
     ...item,
     index,
     prepared: prepareRequest(item.request),
-    expected: workload.expect(item.request),
+    expected: workload.expect(item.request, item),
   }));
 }
 
@@ -71,8 +72,14 @@ export function firstDifference(expected: FilterOutcome, actual: FilterOutcome):
 export type Verdict = { ok: true } | { ok: false; error: string };
 
 /** Runs every corpus item through `instance` and compares with the reference. */
-export async function verifyInstance(instance: FilterInstance, ctx: RequestContext, items: readonly PreparedItem[]): Promise<Verdict> {
+export async function verifyInstance(
+  instance: FilterInstance,
+  ctx: RequestContext,
+  items: readonly PreparedItem[],
+  clock?: ManualClock,
+): Promise<Verdict> {
   for (const item of items) {
+    if (clock && item.nowMs !== undefined) clock.now = item.nowMs;
     const where = `request #${item.index} (${item.label}) ${item.request.method} ${item.request.path}`;
     let result: string;
     try {

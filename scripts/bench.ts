@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   let builtins, workloads;
   try {
     builtins = selectBuiltins(options.runtimes);
-    workloads = selectWorkloads(options.workloads);
+    workloads = await selectWorkloads(options.workloads);
   } catch (err) {
     fail((err as Error).message);
   }

@@ -8,6 +8,8 @@ export interface CorpusItem {
   /** What kind of request this is ("page load", "missing host", "64 KiB body"), for error messages and per-size figures. */
   label: string;
   request: HttpRequest;
+  /** The host clock (ms since the epoch) while this request is verified; the harness sets it, so time-dependent filters verify reproducibly. */
+  nowMs?: number;
 }
 
 export interface Workload {
@@ -22,6 +24,11 @@ export interface Workload {
   readonly grants?: readonly string[];
   /** Deterministic: the same items on every call and every machine. */
   corpus(): CorpusItem[];
-  /** The reference outcome of one request, stated without the ABI's request context. */
-  expect(request: HttpRequest): FilterOutcome;
+  /**
+   * The reference outcome of one request, stated without the ABI's request
+   * context. Called once per corpus item, in corpus order, so a stateful
+   * workload (rate-limit) may keep its model's state across calls; `item`
+   * carries the clock reading for time-dependent workloads.
+   */
+  expect(request: HttpRequest, item: CorpusItem): FilterOutcome;
 }

@@ -156,19 +156,20 @@ class QuickJSInstance {
       }
     };
     this.bindHost();
-    unwrap(vm, vm.evalCode(script, file)).dispose();
-    const shim = unwrap(vm, vm.evalCode(SHIM, 'plugbench-shim.js'));
-    const filter = vm.getProp(vm.global, '__pb_filter');
-    const def = vm.getProp(filter, 'default');
-    filter.dispose();
-    const h = vm.getProp(vm.global, '__pb_host');
-    const api = unwrap(vm, vm.callFunction(shim, vm.undefined, h, def));
-    shim.dispose();
-    def.dispose();
-    h.dispose();
-    this.handleFn = vm.getProp(api, 'handle');
-    this.initFn = vm.getProp(api, 'init');
-    api.dispose();
+    // Every handle is released before a failure propagates: QuickJS aborts the
+    // whole (shared) wasm module if a runtime is freed with live objects.
+    const temps: QuickJSHandle[] = [];
+    const keep = (h: QuickJSHandle) => (temps.push(h), h);
+    try {
+      keep(unwrap(vm, vm.evalCode(script, file)));
+      const shim = keep(unwrap(vm, vm.evalCode(SHIM, 'plugbench-shim.js')));
+      const def = keep(vm.getProp(keep(vm.getProp(vm.global, '__pb_filter')), 'default'));
+      const api = keep(unwrap(vm, vm.callFunction(shim, vm.undefined, keep(vm.getProp(vm.global, '__pb_host')), def)));
+      this.handleFn = vm.getProp(api, 'handle');
+      this.initFn = vm.getProp(api, 'init');
+    } finally {
+      for (const h of temps) h.dispose();
+    }
   }
 
   init(config: string): void {
@@ -177,7 +178,7 @@ class QuickJSInstance {
       unwrap(this.vm, this.vm.callFunction(this.initFn, this.vm.undefined, arg)).dispose();
     } finally {
       arg.dispose();
-      this.initFn.dispose();
+      this.initFn.dispose(); // init runs once per instance
     }
   }
 
@@ -206,6 +207,7 @@ class QuickJSInstance {
   }
 
   dispose(): void {
+    if (this.initFn.alive) this.initFn.dispose();
     this.handleFn.dispose();
     this.vm.dispose();
   }
@@ -341,12 +343,13 @@ const quickjs: Runtime = {
     return {
       async instantiate(config: string, host: HostServices) {
         const vm = module.newContext();
-        let instance: QuickJSInstance;
+        let instance: QuickJSInstance | undefined;
         try {
           instance = new QuickJSInstance(module, vm, script, file, host);
           instance.init(config);
         } catch (err) {
-          vm.dispose();
+          if (instance) instance.dispose();
+          else vm.dispose();
           throw new Error(`quickjs: init of ${file} failed: ${describe(err)}`);
         }
         return {
