@@ -16,7 +16,8 @@ export interface CommonOptions {
 export const USAGE = `usage: npm run bench -- [options]
 
   --quick                 the CI-sized profile (short timing per runtime)
-  --runtimes a,b          built-in runtimes to run: native, lua, quickjs, wasm, remote, or none
+  --runtimes a,b          built-in runtimes: native, lua, quickjs, wasm, remote (the default set),
+                          wasm-jco, wasm-jco-hoisted-debug (jco's own glue, for comparison), or none
   --workloads x,y         workloads to run (default: all)
   --runtime ./adapter.ts  add an external runtime adapter (repeatable)
   --json FILE             where to write the results file (default: reports/out/<stamp>.json)

@@ -20,6 +20,26 @@ function cell(run: RunResult | undefined, native: RunResult | undefined): string
   return `${fmtUs(mean)} ±${run.micro.rme.toFixed(1)}%${ratio}`;
 }
 
+/** Geometric mean of the slowdown versus native over the workloads both verified and timed. */
+export function geomeanRatio(ratios: number[]): number | undefined {
+  if (ratios.length === 0) return undefined;
+  return Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+}
+
+function geomeanCell(rt: string, workloads: string[], find: (rt: string, w: string) => RunResult | undefined): string {
+  if (rt === 'native') return '1';
+  const ratios: number[] = [];
+  for (const w of workloads) {
+    const mine = find(rt, w)?.micro?.latencyNs.mean;
+    const base = find('native', w)?.micro?.latencyNs.mean;
+    if (mine && base) ratios.push(mine / base);
+  }
+  const g = geomeanRatio(ratios);
+  if (g === undefined) return '-';
+  const of = ratios.length < workloads.length ? ` (${ratios.length} of ${workloads.length})` : '';
+  return `${g.toFixed(g < 10 ? 1 : 0)}×${of}`;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ');
@@ -31,8 +51,10 @@ export function summaryTable(results: Results): string {
   const workloads = [...new Set(results.runs.map((r) => r.workload))];
   const runtimes = [...new Set(results.runs.map((r) => r.runtime))];
   const find = (rt: string, w: string) => results.runs.find((r) => r.runtime === rt && r.workload === w);
-  const rows = [['µs/call (×native)', ...workloads]];
-  for (const rt of runtimes) rows.push([rt, ...workloads.map((w) => cell(find(rt, w), find('native', w)))]);
+  const rows = [['µs/call (×native)', ...workloads, 'geomean ×native']];
+  for (const rt of runtimes) {
+    rows.push([rt, ...workloads.map((w) => cell(find(rt, w), find('native', w))), geomeanCell(rt, workloads, find)]);
+  }
   const env = results.environment;
   const lines = [
     table(rows),

@@ -8,8 +8,16 @@ import { pathToFileURL } from 'node:url';
 import type { Runtime } from './abi/types.ts';
 import { describe } from './errors.ts';
 
+/** Run by default, in this order. */
 export const BUILTIN_RUNTIMES = ['native', 'lua', 'quickjs', 'wasm', 'remote'] as const;
-export type BuiltinName = (typeof BUILTIN_RUNTIMES)[number];
+/**
+ * Selectable by name, not run by default: the wasm runtime with jco's own
+ * generated per-call glue (as generated, and with its per-call JCO_DEBUG read
+ * hoisted), so a run can show what the glue costs next to `wasm`.
+ */
+export const OPTIONAL_RUNTIMES = ['wasm-jco', 'wasm-jco-hoisted-debug'] as const;
+export type BuiltinName = (typeof BUILTIN_RUNTIMES)[number] | (typeof OPTIONAL_RUNTIMES)[number];
+const ALL_NAMES: readonly string[] = [...BUILTIN_RUNTIMES, ...OPTIONAL_RUNTIMES];
 
 export interface RuntimeOptions {
   /** Point the remote adapter at a running service instead of starting one. */
@@ -17,7 +25,7 @@ export interface RuntimeOptions {
 }
 
 export function isBuiltin(name: string): name is BuiltinName {
-  return (BUILTIN_RUNTIMES as readonly string[]).includes(name);
+  return ALL_NAMES.includes(name);
 }
 
 export async function builtinRuntime(name: BuiltinName, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -30,6 +38,10 @@ export async function builtinRuntime(name: BuiltinName, options: RuntimeOptions 
       return (await import('./quickjs/adapter.ts')).default;
     case 'wasm':
       return (await import('./wasm/adapter.ts')).default;
+    case 'wasm-jco':
+      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco' });
+    case 'wasm-jco-hoisted-debug':
+      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco-hoisted-debug' });
     case 'remote': {
       const remote = await import('./remote/adapter.ts');
       return options.remoteUrl ? remote.createRemoteRuntime({ url: options.remoteUrl }) : remote.default;
@@ -45,7 +57,7 @@ export function selectBuiltins(list: string | undefined): BuiltinName[] {
   const unknown = names.filter((n) => !isBuiltin(n));
   if (unknown.length > 0) {
     throw new Error(
-      `unknown runtime ${unknown.map((n) => `'${n}'`).join(', ')}; valid: ${BUILTIN_RUNTIMES.join(', ')}, none ` +
+      `unknown runtime ${unknown.map((n) => `'${n}'`).join(', ')}; valid: ${ALL_NAMES.join(', ')}, none ` +
         `(add an external adapter with --runtime ./path/to/adapter.ts)`,
     );
   }

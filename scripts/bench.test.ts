@@ -19,7 +19,7 @@ function bench(...args: string[]) {
 test('an unknown runtime name lists the valid ones and exits 2', () => {
   const r = bench('--runtimes', 'nosuch');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /unknown runtime 'nosuch'; valid: native, lua, quickjs, wasm, remote, none/);
+  assert.match(r.stderr, /unknown runtime 'nosuch'; valid: native, lua, quickjs, wasm, remote, wasm-jco, wasm-jco-hoisted-debug, none/);
   assert.equal(r.stdout, '');
 });
 

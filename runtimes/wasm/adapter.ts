@@ -1,0 +1,310 @@
+// wasm: filters written in C (runtimes/wasm/sdk/plugbench.h), built into WebAssembly
+// components (runtimes/wasm/build.ts) and run through jco on V8.
+//
+// load():  read the component, transpile it in-process with jco-transpile
+//          (instantiation mode 'sync', optimized import bindings, no WASI shim: a
+//          plugbench component imports only the ABI), import the generated ES module
+//          from a temporary directory, compile its core modules. Cold start pays all of it.
+// instantiate(): jco's generated instantiate() links and instantiates the core modules
+//          (running the guest's _initialize); the imports are bound once per instance to a
+//          mutable "request in flight" slot (bindings.ts); then init(config).
+// handle(): set the slot, call the export, return its string.
+//
+// The per-call path (measured in runtimes/wasm/glue-cost.ts, explained in README.md):
+// jco-transpile 0.15's generated glue runs its component-model-async task machinery on
+// every export call and every host call (task and subtask objects, handle-table
+// inserts, a process.env read per debug-log site), which costs far more than the wasm.
+// So by default ('direct' glue) jco does the linking and instantiation, and the calls
+// bypass its per-call wrappers: imports through jco's documented optimized host-binding
+// protocol (Symbol.for('cabiLower'), lowering in bindings.ts), exports by calling the
+// core export and lifting its result in bindings.ts, with the same canonical-ABI checks
+// and trap semantics. createWasmRuntime({ glue: 'jco' }) runs jco's own glue unchanged,
+// for comparison.
+//
+// Traps: a guest trap (or a canonical-ABI violation, or a host call the request context
+// refuses, which traps the guest: C has no exceptions) surfaces as the error thrown
+// from handle(), and poisons the instance, as the component model requires: every
+// later call throws. Instantiate a new one.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import type { FilterInstance, HostServices, LoadedFilter, Runtime, RuntimeInfo } from '../abi/types.ts';
+import { describe, loadError } from '../errors.ts';
+import { createBindings } from './bindings.ts';
+
+const RUNTIME = 'wasm';
+const FILTER_IFACE = 'plugbench:filter/filter@0.1.0';
+const CORE_INIT = `${FILTER_IFACE}#init`;
+const CORE_HANDLE = `${FILTER_IFACE}#handle`;
+const ALLOWED_IMPORTS = new Set(['plugbench:filter/request', 'plugbench:filter/host']);
+
+/**
+ * How calls cross the boundary:
+ * - 'direct' (default): jco links and instantiates; calls skip jco's per-call wrappers
+ *   (imports via cabiLower, exports lifted by bindings.ts).
+ * - 'jco': jco's generated glue as it is, for imports and exports.
+ * - 'jco-hoisted-debug': jco's glue with its per-call JCO_DEBUG environment read
+ *   hoisted to module load (hoistDebugCheck), to measure that fix on its own.
+ */
+export type GlueMode = 'direct' | 'jco' | 'jco-hoisted-debug';
+
+export interface WasmRuntimeOptions {
+  glue?: GlueMode;
+}
+
+type InstantiateFn = (
+  getCoreModule: (name: string) => WebAssembly.Module,
+  imports: object,
+  instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
+) => Record<string, unknown>;
+
+interface JcoFilterExports {
+  init(config: string): void;
+  handle(): string;
+}
+
+const JCO_DEBUG_LOG = `const _debugLog = (...args) => {
+    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
+    console.debug(...args);
+  };`;
+
+/**
+ * jco-transpile 0.15 reads `process.env.JCO_DEBUG` (a getenv(3) through V8's
+ * interceptor) on every `_debugLog(...)` call, dozens per component call. This
+ * rewrites the helper to read it once, when the module loads. Exact text match:
+ * throws when the generated code does not contain the expected helper.
+ */
+export function hoistDebugCheck(js: string): string {
+  const at = js.indexOf(JCO_DEBUG_LOG);
+  if (at < 0 || js.indexOf(JCO_DEBUG_LOG, at + 1) >= 0) {
+    throw new Error('hoistDebugCheck: the generated glue does not contain the expected _debugLog helper exactly once (jco-transpile changed)');
+  }
+  return (
+    js.slice(0, at) +
+    'const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => { console.debug(...args); } : () => {};' +
+    js.slice(at + JCO_DEBUG_LOG.length)
+  );
+}
+
+function jcoTranspileVersion(): string {
+  try {
+    // The package's exports map hides package.json: find it beside the entry point (dist/index.js).
+    const entry = createRequire(import.meta.url).resolve('@bytecodealliance/jco-transpile');
+    return (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+let importCounter = 0;
+
+/** Evaluates generated glue: written to a fresh temporary directory, imported, removed. */
+async function importGlue(js: string, tag: string): Promise<InstantiateFn> {
+  const dir = await mkdtemp(join(tmpdir(), 'plugbench-wasm-'));
+  try {
+    // A unique name per load, so the module cache never hands back an earlier evaluation.
+    // .mjs, not .js: under tsx a .js file goes through its esbuild transform, which
+    // costs far more than the import itself.
+    const file = join(dir, `${tag}-${++importCounter}.mjs`);
+    await writeFile(file, js);
+    const mod = (await import(pathToFileURL(file).href)) as { instantiate?: InstantiateFn };
+    if (typeof mod.instantiate !== 'function') throw new Error('the transpiled glue has no instantiate() export');
+    return mod.instantiate;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function notes(glue: GlueMode): string {
+  const common =
+    'The guest is C compiled by clang to a core module with no WASI imports (no capabilities), made a component by wit-component; ' +
+    'load transpiles it in-process with jco (the first load in a process also compiles jco\'s own bindgen component, a one-off) and V8 compiles the core wasm. ' +
+    'Host calls copy across linear memory: strings UTF-8 encoded into memory the guest allocates through its cabi_realloc (a per-call arena in the C SDK), bodies copied both ways. ' +
+    'A trap, a canonical-ABI violation or a host call the request context refuses poisons the instance: later calls throw; instantiate a new one.';
+  if (glue === 'direct') {
+    return (
+      'Per call: one JS-to-wasm call of the core handle export, the lift of its result string and the post-return call; ' +
+      "per host call: one wasm-to-JS call straight into lowering functions that jco binds through its documented optimized host-binding protocol (Symbol.for('cabiLower')). " +
+      "jco still parses, validates, links and instantiates the component, but its generated per-call wrappers are bypassed: they run component-model-async task bookkeeping on every export and host call and read process.env at every debug-log site. " +
+      'Measured in one run (runtimes/wasm/glue-cost.ts), they cost tens of times more than this path on noop and on headers, and still many times more with the environment read hoisted to load time. ' +
+      common
+    );
+  }
+  return (
+    `Per call: jco-transpile's generated glue${glue === 'jco-hoisted-debug' ? ' with its JCO_DEBUG environment read hoisted to load time' : ', unchanged'}: ` +
+    'task and subtask objects for every export and host call. A comparison mode: the default wasm runtime bypasses these wrappers. ' +
+    common
+  );
+}
+
+export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
+  const glue: GlueMode = options.glue ?? 'direct';
+  const name = glue === 'direct' ? RUNTIME : `${RUNTIME}-${glue}`;
+
+  return {
+    name,
+    source: 'filter.wasm',
+
+    async info(): Promise<RuntimeInfo> {
+      return { engine: 'jco (component model) on V8', version: `jco-transpile ${jcoTranspileVersion()}, V8 ${process.versions.v8}`, notes: notes(glue) };
+    },
+
+    async load(file: string): Promise<LoadedFilter> {
+      let instantiateGlue: InstantiateFn;
+      const modules = new Map<string, WebAssembly.Module>();
+      try {
+        const bytes = await readFile(file);
+        if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a WebAssembly binary');
+        // A core module (version 1) rather than a component (layer 1) gets a clearer message than jco's.
+        if (bytes.readUInt32LE(4) === 1) throw new Error('this is a core WebAssembly module, not a component (build it with runtimes/wasm/build.ts)');
+        const out = await transpileBytes(bytes, {
+          name: 'filter',
+          instantiation: { tag: 'sync' },
+          // 'hybrid': jco binds each import through its Symbol.for('cabiLower') method when it
+          // has one (all of ours do). 'optimized' would be the same without the unused
+          // high-level fallbacks, but jco-transpile 0.15 emits invalid JS for it (each
+          // trampoline declared twice).
+          importBindings: glue === 'direct' ? 'hybrid' : 'js',
+          emitTypescriptDeclarations: false,
+          wasiShim: false,
+        });
+        const denied = out.imports.filter((i) => !ALLOWED_IMPORTS.has(i.replace(/@[^/]*$/, '')));
+        if (denied.length) throw new Error(`the component imports ${denied.join(', ')}: plugbench filters may import only plugbench:filter/request and plugbench:filter/host`);
+        if (!out.exports.some(([n]) => n === FILTER_IFACE)) throw new Error(`the component does not export ${FILTER_IFACE}`);
+        let js = Buffer.from(out.files['filter.js'] ?? new Uint8Array()).toString('utf8');
+        if (!js) throw new Error('jco produced no filter.js');
+        if (glue === 'jco-hoisted-debug') js = hoistDebugCheck(js);
+        for (const [path, data] of Object.entries(out.files)) {
+          if (path.endsWith('.wasm')) modules.set(path, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
+        }
+        const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+        instantiateGlue = await importGlue(js, tag);
+      } catch (err) {
+        throw loadError(name, file, err);
+      }
+
+      return {
+        async instantiate(config: string, host: HostServices): Promise<FilterInstance> {
+          const bindings = createBindings(host);
+          const cores: WebAssembly.Instance[] = [];
+          let exported: Record<string, unknown>;
+          try {
+            exported = instantiateGlue(
+              (coreName) => {
+                const m = modules.get(coreName);
+                if (!m) throw new Error(`jco asked for an unknown core module ${coreName}`);
+                return m;
+              },
+              bindings.imports,
+              (module, imports) => {
+                const instance = new WebAssembly.Instance(module, imports);
+                cores.push(instance);
+                return instance;
+              },
+            );
+          } catch (err) {
+            throw loadError(name, file, `instantiation failed: ${describe(err)}`);
+          }
+          const lifted = exported[FILTER_IFACE] as JcoFilterExports | undefined;
+          if (!lifted || typeof lifted.handle !== 'function' || typeof lifted.init !== 'function') {
+            throw loadError(name, file, `the component does not export ${FILTER_IFACE} with init and handle`);
+          }
+
+          // The direct path needs the standard core layout wit-component produces: one core
+          // instance exporting the two functions (post-returns optional), its memory and realloc.
+          let call: () => string;
+          let init: (config: string) => string | undefined;
+          let memory: WebAssembly.Memory | undefined;
+          const main = cores.find((c) => typeof c.exports[CORE_HANDLE] === 'function');
+          const core = main?.exports;
+          if (
+            glue === 'direct' &&
+            core &&
+            typeof core[CORE_INIT] === 'function' &&
+            core.memory instanceof WebAssembly.Memory &&
+            typeof core.cabi_realloc === 'function'
+          ) {
+            type CoreFn = (...args: number[]) => unknown;
+            const coreInit = core[CORE_INIT] as CoreFn;
+            const coreHandle = core[CORE_HANDLE] as CoreFn;
+            const postInit = core[`cabi_post_${CORE_INIT}`] as CoreFn | undefined;
+            const postHandle = core[`cabi_post_${CORE_HANDLE}`] as CoreFn | undefined;
+            memory = core.memory;
+            bindings.attach(core.memory, core.cabi_realloc as (a: number, b: number, c: number, d: number) => number);
+            call = () => bindings.callHandle(coreHandle, postHandle);
+            init = (text) => bindings.callInit(coreInit, postInit, text);
+          } else {
+            // jco's own wrappers (glue 'jco*', or a component with a non-standard core layout).
+            memory = bindings.memory() ?? (cores.map((c) => c.exports.memory).find((m) => m instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined);
+            call = () => lifted.handle();
+            init = (text) => {
+              try {
+                lifted.init(text);
+                return undefined;
+              } catch (err) {
+                // jco throws the result's err payload itself (a string).
+                if (typeof err === 'string') return err;
+                throw err;
+              }
+            };
+          }
+
+          let poisoned = false;
+          let trap: unknown;
+          let busy = false;
+          let disposed = false;
+
+          const enter = () => {
+            if (disposed) throw new Error(`${name}: the instance of ${file} was disposed`);
+            if (poisoned) {
+              throw new Error(`${name}: the instance of ${file} is poisoned by an earlier trap (${describe(trap)}); instantiate a new one`, { cause: trap });
+            }
+            if (busy) throw new WebAssembly.RuntimeError('wasm trap: cannot enter the component instance: it is already in a call');
+          };
+
+          try {
+            enter();
+            busy = true;
+            const refused = init(config);
+            if (refused !== undefined) throw new Error(`init refused the config: ${refused}`);
+          } catch (err) {
+            throw loadError(name, file, err);
+          } finally {
+            busy = false;
+          }
+
+          return {
+            handle(ctx) {
+              enter();
+              busy = true;
+              bindings.setRequest(ctx);
+              try {
+                return call();
+              } catch (err) {
+                poisoned = true;
+                trap = err;
+                throw err;
+              } finally {
+                busy = false;
+                bindings.setRequest(undefined);
+              }
+            },
+            memoryBytes: () => memory?.buffer.byteLength ?? 0,
+            dispose() {
+              disposed = true;
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+const wasm: Runtime = createWasmRuntime();
+export default wasm;
