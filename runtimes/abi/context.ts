@@ -113,6 +113,8 @@ export class RequestContext implements FilterRequest {
   readonly limits: RequestLimits;
   /** Lower-case names of sensitive headers hidden from this deployment. */
   private readonly hidden: ReadonlySet<string>;
+  /** The same, as a list, for adapters that must tell an out-of-process guest (remote). */
+  readonly hiddenHeaders: readonly string[];
 
   private _method = 'GET';
   private _path = '/';
@@ -126,7 +128,8 @@ export class RequestContext implements FilterRequest {
   constructor(options: ContextOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const grants = new Set((options.grants ?? []).map((g) => g.toLowerCase()));
-    this.hidden = new Set(SENSITIVE_HEADERS.filter((h) => !grants.has(h)));
+    this.hiddenHeaders = Object.freeze(SENSITIVE_HEADERS.filter((h) => !grants.has(h)));
+    this.hidden = new Set(this.hiddenHeaders);
   }
 
   /** Makes `req` the request in flight. Cheap: no copies until the filter writes. */
