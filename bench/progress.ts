@@ -21,7 +21,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
       const tail = e.phase === 'failed' ? `FAILED: ${e.detail ?? ''}` : 'ok';
       stream.write(`${tty ? '\r\x1b[K' : ''}${head}: ${tail}  (${secs} s)\n`);
     } else if (tty) {
-      stream.write(`\r\x1b[K${head}: ${PHASES[e.phase]}…`);
+      stream.write(`\r\x1b[K${head}: ${PHASES[e.phase]}${e.detail ? ` ${e.detail}` : ''}…`);
     }
   };
 }

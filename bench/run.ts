@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import type { RequestContext } from '../runtimes/abi/context.ts';
 import { Deployment, ManualClock } from '../runtimes/abi/host.ts';
 import type { FilterInstance, Runtime } from '../runtimes/abi/types.ts';
 import { describe } from '../runtimes/errors.ts';
@@ -57,6 +58,13 @@ async function instantiate(runtime: Runtime, file: string, workload: Workload, d
   return withTimeout(loaded.instantiate(workload.config, deployment.host), `${runtime.name}: instantiate of ${file}`);
 }
 
+/** One call: the context reset to the next corpus request, then the filter. */
+function cycle(instance: FilterInstance, ctx: RequestContext, items: readonly PreparedItem[]): () => string | Promise<string> {
+  let i = 0;
+  const n = items.length;
+  return () => instance.handle(ctx.reset(items[i++ % n]!.prepared));
+}
+
 async function runPair(
   runtime: Runtime,
   workload: Workload,
@@ -92,10 +100,19 @@ async function runPair(
   const instance = await instantiate(runtime, file, workload, new Deployment());
   try {
     const ctx = newContext(workload);
-    let i = 0;
-    const n = items.length;
-    const call = () => instance.handle(ctx.reset(items[i++ % n]!.prepared));
-    run.micro = await measureMicro(call, profile.micro);
+    run.micro = await measureMicro(cycle(instance, ctx, items), profile.micro);
+    // Payload workloads: each size class alone too, on a share of the time budget.
+    const classes = [...new Set(items.map((it) => it.sizeClass).filter((c): c is string => c !== undefined))];
+    if (classes.length > 0) {
+      run.microBySize = {};
+      const share = { timeMs: profile.micro.timeMs / 2, warmupMs: profile.micro.warmupMs / 2 };
+      for (const sizeClass of classes) {
+        progress('time', sizeClass);
+        const group = items.filter((it) => it.sizeClass === sizeClass);
+        const bodyBytes = Math.round(group.reduce((sum, it) => sum + it.request.body.length, 0) / group.length);
+        run.microBySize[sizeClass] = { ...(await measureMicro(cycle(instance, ctx, group), share)), bodyBytes };
+      }
+    }
   } finally {
     await instance.dispose();
   }

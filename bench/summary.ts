@@ -56,13 +56,28 @@ export function summaryTable(results: Results): string {
     rows.push([rt, ...workloads.map((w) => cell(find(rt, w), find('native', w))), geomeanCell(rt, workloads, find)]);
   }
   const env = results.environment;
-  const lines = [
-    table(rows),
-    '',
+  const lines = [table(rows), ''];
+  for (const w of workloads) {
+    const sized = runtimes.map((rt) => find(rt, w)).filter((r): r is RunResult => !!r?.microBySize);
+    if (sized.length === 0) continue;
+    const classes = Object.keys(sized[0]!.microBySize!);
+    const bySize = [[`${w} by body size: µs/call (ns/byte)`, ...classes]];
+    for (const r of sized) {
+      bySize.push([
+        r.runtime,
+        ...classes.map((c) => {
+          const m = r.microBySize![c];
+          return m ? `${fmtUs(m.latencyNs.mean)} (${(m.latencyNs.mean / Math.max(1, m.bodyBytes)).toFixed(2)})` : '-';
+        }),
+      ]);
+    }
+    lines.push(table(bySize), '');
+  }
+  lines.push(
     `mean µs per call ± relative margin of error; (×) = mean / native mean, same run. ` +
       `INVALID = outputs differ from the reference: never timed, never ranked.`,
     `${env.cpu}, ${env.cores} cores, ${env.os}, Node ${env.node}, profile ${results.config.profile}, commit ${env.commit.slice(0, 12)}`,
-  ];
+  );
   const failures = results.runs.filter((r) => r.error);
   if (failures.length > 0) {
     lines.push('', 'Problems:');

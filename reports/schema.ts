@@ -34,6 +34,8 @@ export interface RunResult {
   /** Requests in the corpus that verification ran. */
   corpusSize?: number;
   micro?: MicroFigures;
+  /** The same figures per body size class, for payload workloads (json-transform, redact). */
+  microBySize?: Record<string, MicroFigures & { bodyBytes: number }>;
   coldStart?: { loadMs: number; instantiateMs: number; firstCallMs: number };
   memory?: { instances: number; bytesPerInstance: { rss: number; heap: number; external: number; engine?: number } };
   load?: {

@@ -10,6 +10,8 @@ export interface CorpusItem {
   request: HttpRequest;
   /** The host clock (ms since the epoch) while this request is verified; the harness sets it, so time-dependent filters verify reproducibly. */
   nowMs?: number;
+  /** Body size class ("4 KiB", "1 MiB"): payload workloads are also timed per class, so the per-KB cost can be read. */
+  sizeClass?: string;
 }
 
 export interface Workload {
