@@ -59,3 +59,24 @@ test('a runtime without a filter in its language for a workload is recorded, not
   const results = await runBench({ profile: tiny, runtimes: entries.slice(0, 1), workloads: [empty] });
   assert.match(results.runs[0]!.error!, /no filter\.ts for this workload/);
 });
+
+test('timing replays the corpus clock (or advances it pass after pass for stateful workloads)', async () => {
+  const { corpusCycle } = await import('./run.ts');
+  const { ManualClock } = await import('../runtimes/abi/host.ts');
+  const { RequestContext, prepareRequest } = await import('../runtimes/abi/context.ts');
+  const prepared = prepareRequest({ method: 'GET', path: '/', headers: [], body: new Uint8Array() });
+  const items = [1000, 1500, 4000].map((nowMs, index) => ({
+    label: 'x', request: { method: 'GET', path: '/', headers: [], body: new Uint8Array() }, nowMs, index, prepared,
+    expected: { result: '', method: 'GET', path: '/', headers: [], body: new Uint8Array() },
+  }));
+  for (const [mode, expected] of [
+    ['replay', [1000, 1500, 4000, 1000, 1500, 4000]],
+    ['advance', [1000, 1500, 4000, 5000, 5500, 8000]],
+  ] as const) {
+    const clock = new ManualClock();
+    const seen: number[] = [];
+    const call = corpusCycle({ handle: () => (seen.push(clock.nowMs()), ''), dispose() {} }, new RequestContext(), items, clock, mode);
+    for (let i = 0; i < 6; i++) call();
+    assert.deepEqual(seen, expected, mode);
+  }
+});

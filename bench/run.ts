@@ -58,11 +58,32 @@ async function instantiate(runtime: Runtime, file: string, workload: Workload, d
   return withTimeout(loaded.instantiate(workload.config, deployment.host), `${runtime.name}: instantiate of ${file}`);
 }
 
-/** One call: the context reset to the next corpus request, then the filter. */
-function cycle(instance: FilterInstance, ctx: RequestContext, items: readonly PreparedItem[]): () => string | Promise<string> {
+/**
+ * One call: the context reset to the next corpus request, then the filter.
+ * A time-dependent corpus drives the host clock as in verification, so the
+ * timed calls take the same paths the verified ones did.
+ */
+export function corpusCycle(
+  instance: FilterInstance,
+  ctx: RequestContext,
+  items: readonly PreparedItem[],
+  clock: ManualClock | undefined,
+  mode: Workload['timingClock'],
+): () => string | Promise<string> {
   let i = 0;
   const n = items.length;
-  return () => instance.handle(ctx.reset(items[i++ % n]!.prepared));
+  if (!clock || items.every((it) => it.nowMs === undefined)) {
+    return () => instance.handle(ctx.reset(items[i++ % n]!.prepared));
+  }
+  const times = items.map((it) => it.nowMs ?? items[0]!.nowMs ?? 0);
+  const span = mode === 'advance' ? Math.max(...times) - Math.min(...times) + 1000 : 0;
+  let offset = 0;
+  return () => {
+    const k = i++ % n;
+    if (k === 0 && i > 1) offset += span;
+    clock.now = times[k]! + offset;
+    return instance.handle(ctx.reset(items[k]!.prepared));
+  };
 }
 
 async function runPair(
@@ -97,10 +118,11 @@ async function runPair(
 
   // Timing: a fresh instance on the system clock, cycling through the corpus.
   progress('time');
-  const instance = await instantiate(runtime, file, workload, new Deployment());
+  const timingClock = items.some((it) => it.nowMs !== undefined) ? new ManualClock() : undefined;
+  const instance = await instantiate(runtime, file, workload, new Deployment({ clock: timingClock }));
   try {
     const ctx = newContext(workload);
-    run.micro = await measureMicro(cycle(instance, ctx, items), profile.micro);
+    run.micro = await measureMicro(corpusCycle(instance, ctx, items, timingClock, workload.timingClock), profile.micro);
     // Payload workloads: each size class alone too, on a share of the time budget.
     const classes = [...new Set(items.map((it) => it.sizeClass).filter((c): c is string => c !== undefined))];
     if (classes.length > 0) {
@@ -110,7 +132,7 @@ async function runPair(
         progress('time', sizeClass);
         const group = items.filter((it) => it.sizeClass === sizeClass);
         const bodyBytes = Math.round(group.reduce((sum, it) => sum + it.request.body.length, 0) / group.length);
-        run.microBySize[sizeClass] = { ...(await measureMicro(cycle(instance, ctx, group), share)), bodyBytes };
+        run.microBySize[sizeClass] = { ...(await measureMicro(corpusCycle(instance, ctx, group, timingClock, workload.timingClock), share)), bodyBytes };
       }
     }
   } finally {

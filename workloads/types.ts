@@ -24,6 +24,14 @@ export interface Workload {
   readonly config: string;
   /** Sensitive headers this deployment may see. */
   readonly grants?: readonly string[];
+  /**
+   * How the host clock moves while a time-dependent corpus (items with nowMs)
+   * is replayed for timing, pass after pass: 'replay' sets each item's nowMs
+   * again (tokens stay valid, default); 'advance' shifts every later pass past
+   * the previous one, so time never runs backwards for stateful filters
+   * (rate-limit buckets keep refilling as in verification).
+   */
+  readonly timingClock?: 'replay' | 'advance';
   /** Deterministic: the same items on every call and every machine. */
   corpus(): CorpusItem[];
   /**
