@@ -3,6 +3,7 @@
 
 import type { FilterOutcome, HttpRequest } from '../../runtimes/abi/context.ts';
 import { fnv1a32, hex8 } from '../lib/fnv1a.ts';
+import { lowerFields, setField, type Fields } from '../lib/fields.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -14,18 +15,9 @@ export function requestId(method: string, path: string): string {
   return 'pb-' + hex8(fnv1a32(method + ' ' + path));
 }
 
-type Fields = Array<[string, string]>;
-
-/** set-header semantics: the first occurrence takes the value, later ones go; absent → appended. */
-function set(fields: Fields, name: string, value: string): Fields {
-  const first = fields.findIndex(([n]) => n === name);
-  if (first < 0) return [...fields, [name, value]];
-  return fields.flatMap(([n, v], i): Fields => (i === first ? [[n, value]] : n === name ? [] : [[n, v]]));
-}
-
 export function expect(req: HttpRequest): FilterOutcome {
   const method = req.method.toUpperCase();
-  let fields: Fields = req.headers.map(([n, v]) => [n.toLowerCase(), v]);
+  let fields: Fields = lowerFields(req.headers);
   const base = { method, path: req.path, body: req.body };
 
   if (!fields.some(([n]) => n === 'host')) {
@@ -43,10 +35,10 @@ export function expect(req: HttpRequest): FilterOutcome {
   fields = fields.filter(([n]) => !isHopByHop(n));
   const legacy = fields.find(([n]) => n === 'x-legacy-user');
   if (legacy) {
-    fields = set(fields, 'x-user', legacy[1]);
+    fields = setField(fields, 'x-user', legacy[1]);
     fields = fields.filter(([n]) => n !== 'x-legacy-user');
   }
-  fields = set(fields, 'x-request-id', requestId(method, req.path));
+  fields = setField(fields, 'x-request-id', requestId(method, req.path));
   fields.push(['via', '1.1 plugbench']);
   return { ...base, result: '', headers: fields };
 }

@@ -7,6 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FilterOutcome, HttpRequest } from '../../runtimes/abi/context.ts';
 import type { CorpusItem } from '../types.ts';
+import { lowerFields, setField, type Fields } from '../lib/fields.ts';
 
 export interface Settings {
   /** The HMAC key bytes. */
@@ -84,23 +85,14 @@ export function verify(authorization: string | undefined, nowMs: number, setting
   return { ok: true, sub };
 }
 
-type Fields = Array<[string, string]>;
-
-/** set-header semantics: the first occurrence takes the value, later ones go; absent → appended. */
-function set(fields: Fields, name: string, value: string): Fields {
-  const first = fields.findIndex(([n]) => n === name);
-  if (first < 0) return [...fields, [name, value]];
-  return fields.flatMap(([n, v], i): Fields => (i === first ? [[n, value]] : n === name ? [] : [[n, v]]));
-}
-
 /** The reference for any settings (check.test.ts uses other keys than the workload's). */
 export function expectWith(settings: Settings, req: HttpRequest, nowMs: number): FilterOutcome {
   const method = req.method.toUpperCase();
-  const fields: Fields = req.headers.map(([n, v]) => [n.toLowerCase(), v]);
+  const fields: Fields = lowerFields(req.headers);
   const base = { method, path: req.path, body: req.body };
   const authorization = fields.find(([n]) => n === 'authorization')?.[1];
   const verdict = verify(authorization, nowMs, settings);
-  if (verdict.ok) return { ...base, result: '', headers: set(fields, 'x-user', verdict.sub) };
+  if (verdict.ok) return { ...base, result: '', headers: setField(fields, 'x-user', verdict.sub) };
   return {
     ...base,
     result: 'unauthorized',

@@ -9,6 +9,7 @@
 
 import type { FilterOutcome, HttpRequest } from '../../runtimes/abi/context.ts';
 import type { CorpusItem } from '../types.ts';
+import { lowerFields, setField, type Fields } from '../lib/fields.ts';
 
 export interface RateLimitConfig {
   /** Bucket size in whole tokens (1 token = 1 request). */
@@ -76,7 +77,7 @@ export class RateLimitModel {
     this.buckets.set(key, bucket);
 
     const method = req.method.toUpperCase();
-    const headers: Array<[string, string]> = req.headers.map(([n, v]) => [n.toLowerCase(), v]);
+    const headers: Array<[string, string]> = lowerFields(req.headers);
     const base = { method, path: req.path, body: req.body };
     if (!allowed) {
       const waitMs = Math.ceil((refillPeriodMs - bucket.units) / refillTokens);
@@ -96,19 +97,10 @@ export class RateLimitModel {
         },
       };
     }
-    let out = set(headers, 'x-ratelimit-limit', String(capacity));
-    out = set(out, 'x-ratelimit-remaining', String(Math.floor(bucket.units / refillPeriodMs)));
+    let out = setField(headers, 'x-ratelimit-limit', String(capacity));
+    out = setField(out, 'x-ratelimit-remaining', String(Math.floor(bucket.units / refillPeriodMs)));
     return { ...base, result: '', headers: out };
   }
-}
-
-type Fields = Array<[string, string]>;
-
-/** set-header semantics: the first occurrence takes the value, later ones go; absent → appended. */
-function set(fields: Fields, name: string, value: string): Fields {
-  const first = fields.findIndex(([n]) => n === name);
-  if (first < 0) return [...fields, [name, value]];
-  return fields.flatMap(([n, v], i): Fields => (i === first ? [[n, value]] : n === name ? [] : [[n, v]]));
 }
 
 /** The model every corpus pass shares; it starts over when the clock goes backwards. */

@@ -3,6 +3,7 @@
 // regular expression, and the replacement is a string operation.
 
 import type { FilterOutcome, HttpRequest } from '../../runtimes/abi/context.ts';
+import { lowerFields, setField, type Fields } from '../lib/fields.ts';
 
 /** A digit, then any number of (an optional single space or dash, then a digit): maximal, greedy. */
 const RUN = /[0-9](?:[ -]?[0-9])*/g;
@@ -39,23 +40,14 @@ export function redact(text: string): { text: string; count: number } {
   return { text: out, count };
 }
 
-type Fields = Array<[string, string]>;
-
-/** set-header semantics: the first occurrence takes the value, later ones go; absent → appended. */
-function set(fields: Fields, name: string, value: string): Fields {
-  const first = fields.findIndex(([n]) => n === name);
-  if (first < 0) return [...fields, [name, value]];
-  return fields.flatMap(([n, v], i): Fields => (i === first ? [[n, value]] : n === name ? [] : [[n, v]]));
-}
-
 export function expect(req: HttpRequest): FilterOutcome {
   const method = req.method.toUpperCase();
-  let headers: Fields = req.headers.map(([n, v]) => [n.toLowerCase(), v]);
+  let headers: Fields = lowerFields(req.headers);
   const { text, count } = redact(Buffer.from(req.body).toString('latin1'));
   if (count === 0) return { result: '', method, path: req.path, headers, body: req.body };
   const body = new Uint8Array(Buffer.from(text, 'latin1'));
   // set-body keeps a declared content-length honest (the length is unchanged: one X per digit).
-  if (headers.some(([n]) => n === 'content-length')) headers = set(headers, 'content-length', String(body.length));
-  headers = set(headers, 'x-redactions', String(count));
+  if (headers.some(([n]) => n === 'content-length')) headers = setField(headers, 'content-length', String(body.length));
+  headers = setField(headers, 'x-redactions', String(count));
   return { result: 'redacted', method, path: req.path, headers, body };
 }

@@ -6,6 +6,7 @@
 
 import type { FilterOutcome, HttpRequest } from '../../runtimes/abi/context.ts';
 import { routes, type Route } from './routes.ts';
+import { lowerFields, setField, type Fields } from '../lib/fields.ts';
 
 export interface Match {
   route: Route;
@@ -73,20 +74,11 @@ export function rewrite(upstream: string, params: Array<[string, string]>): stri
   );
 }
 
-type Fields = Array<[string, string]>;
-
-/** set-header semantics: the first occurrence takes the value, later ones go; absent → appended. */
-function set(fields: Fields, name: string, value: string): Fields {
-  const first = fields.findIndex(([n]) => n === name);
-  if (first < 0) return [...fields, [name, value]];
-  return fields.flatMap(([n, v], i): Fields => (i === first ? [[n, value]] : n === name ? [] : [[n, v]]));
-}
-
 const ROUTES = routes();
 
 export function expectWith(list: readonly Route[], req: HttpRequest): FilterOutcome {
   const method = req.method.toUpperCase();
-  let headers: Fields = req.headers.map(([n, v]) => [n.toLowerCase(), v]);
+  let headers: Fields = lowerFields(req.headers);
   const q = req.path.indexOf('?');
   const pathOnly = q < 0 ? req.path : req.path.slice(0, q);
   const query = q < 0 ? '' : req.path.slice(q);
@@ -101,8 +93,8 @@ export function expectWith(list: readonly Route[], req: HttpRequest): FilterOutc
       response: { status: 404, headers: [['content-type', 'text/plain']], body: new TextEncoder().encode('no route\n') },
     };
   }
-  headers = set(headers, 'x-route', m.route.name);
-  for (const [name, value] of m.params) headers = set(headers, 'x-param-' + name, value);
+  headers = setField(headers, 'x-route', m.route.name);
+  for (const [name, value] of m.params) headers = setField(headers, 'x-param-' + name, value);
   return { result: '', method, path: rewrite(m.route.upstream, m.params) + query, headers, body: req.body };
 }
 
