@@ -124,14 +124,20 @@ async function runPair(
     const ctx = newContext(workload);
     run.micro = await measureMicro(corpusCycle(instance, ctx, items, timingClock, workload.timingClock), profile.micro);
     // Payload workloads: each size class alone too, on a share of the time budget.
-    const classes = [...new Set(items.map((it) => it.sizeClass).filter((c): c is string => c !== undefined))];
+    const meanBytes = (c: string) => {
+      const group = items.filter((it) => it.sizeClass === c);
+      return group.reduce((sum, it) => sum + it.request.body.length, 0) / group.length;
+    };
+    const classes = [...new Set(items.map((it) => it.sizeClass).filter((c): c is string => c !== undefined))].sort(
+      (a, b) => meanBytes(a) - meanBytes(b),
+    );
     if (classes.length > 0) {
       run.microBySize = {};
       const share = { timeMs: profile.micro.timeMs / 2, warmupMs: profile.micro.warmupMs / 2 };
       for (const sizeClass of classes) {
         progress('time', sizeClass);
         const group = items.filter((it) => it.sizeClass === sizeClass);
-        const bodyBytes = Math.round(group.reduce((sum, it) => sum + it.request.body.length, 0) / group.length);
+        const bodyBytes = Math.round(meanBytes(sizeClass));
         run.microBySize[sizeClass] = { ...(await measureMicro(corpusCycle(instance, ctx, group, timingClock, workload.timingClock), share)), bodyBytes };
       }
     }
