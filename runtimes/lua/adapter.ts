@@ -23,12 +23,14 @@
 //    runtimes/lua/call-cost.ts measures every variant.
 //
 // Strings and bytes. Lua strings are byte strings. Request data crosses the
-// boundary byte for byte: method, path, header names and values and kv keys
-// and values map JS char codes 0-255 to bytes 0-255 (latin1), exactly how
-// HTTP carries them (obs-text 0x80-0xFF included) and how Node's http module
-// writes header strings. A JS string with characters above U+00FF (possible
-// only for kv values the host seeded) is passed as UTF-8. Bodies are bytes.
-// Text — the config, log messages, result names and error messages — is UTF-8.
+// boundary byte for byte: method, path, header names and values map JS char
+// codes 0-255 to bytes 0-255 (latin1), exactly how HTTP carries them (obs-text
+// 0x80-0xFF included) and how Node's http module writes header strings.
+// Bodies are bytes. Text — kv keys and values (WIT strings shared with every
+// other runtime of the deployment), the config, log messages, result names and
+// error messages — is UTF-8 both ways, never switched on content. (A header
+// value holding obs-text bytes copied into kv is therefore not valid UTF-8 and
+// reaches the host with U+FFFD in those places.)
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -578,14 +580,14 @@ class Engine {
     });
 
     this.native('kv_get', 1, (L) => {
-      const v = host().kvGet(this.argLatin1(L, 1));
+      const v = host().kvGet(this.argUtf8(L, 1));
       if (v === undefined) api.lua_pushnil(L);
-      else this.pushLatin1(L, v);
+      else this.pushUtf8(L, v);
       return 1;
     });
     this.native('kv_set', 1, (L) => {
       const h = host();
-      h.kvSet(this.argLatin1(L, 1), this.argLatin1(L, 2));
+      h.kvSet(this.argUtf8(L, 1), this.argUtf8(L, 2));
       return 0;
     });
     this.native('now_ms', 1, (L) => (api.lua_pushnumber(L, host().nowMs()), 1));
