@@ -1,0 +1,157 @@
+// The isolation suite on a small subset: classifications on native and quickjs,
+// and the watchdog (time and memory) ending children within their budgets.
+// Run: node --import tsx --test conformance/isolation/isolation.test.ts
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { ChildJob } from './child.ts';
+import {
+  classify,
+  formatIsolationMatrix,
+  listIsolationCases,
+  liveChildGroups,
+  runChildProcess,
+  runIsolationSuite,
+  treeRss,
+  type Budgets,
+  type IsolationCaseResult,
+} from './run.ts';
+
+const BUDGETS: Budgets = { timeoutMs: 1000, memoryBudgetMb: 256, cpuBudgetMs: 200, startupMs: 30_000 };
+
+function job(caseId: string, runtime: string, source: string, memoryBudgetMb = BUDGETS.memoryBudgetMb): ChildJob {
+  const c = listIsolationCases().find((x) => x.id === caseId)!;
+  const { dir, ...spec } = c;
+  return {
+    spec: { builtin: runtime },
+    name: runtime,
+    source,
+    caseDir: dir,
+    case: spec,
+    cpuBudgetMs: BUDGETS.cpuBudgetMs,
+    memoryBudgetMb,
+    stepMs: BUDGETS.timeoutMs - 250,
+    secretEnv: 'PLUGBENCH_ISOLATION_SECRET',
+  };
+}
+
+function groupGone(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+describe('isolation cases', () => {
+  it('has at least ten cases per guest language, each folder named by its id', () => {
+    const cases = listIsolationCases();
+    for (const file of ['filter.ts', 'filter.lua', 'filter.c', 'filter.wasm']) {
+      const with_ = cases.filter((c) => existsSync(join(c.dir, file)));
+      assert.ok(with_.length >= 10, `${file}: ${with_.length} cases`);
+    }
+    const kinds = new Set(cases.map((c) => c.kind));
+    assert.deepEqual([...kinds].sort(), ['capability', 'hazard', 'state']);
+    for (const c of cases.filter((x) => x.kind === 'hazard')) assert.ok(['handle', 'init', 'async'].includes(c.trigger ?? 'handle'), c.id);
+  });
+
+  it('measures a process tree', () => {
+    if (!existsSync('/proc/self/status')) return;
+    const rss = treeRss(process.pid);
+    assert.ok(rss !== undefined && rss > 10 * 2 ** 20, `rss ${rss}`);
+  });
+});
+
+describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000 }, () => {
+  let results: IsolationCaseResult[] = [];
+  const get = (runtime: string, c: string) => {
+    const r = results.find((x) => x.runtime === runtime && x.case === c);
+    assert.ok(r, `no result for ${runtime} × ${c}`);
+    return r;
+  };
+
+  it('runs the subset and classifies every run', async () => {
+    results = await runIsolationSuite(
+      [
+        { spec: { builtin: 'native' }, name: 'native', source: 'filter.ts' },
+        { spec: { builtin: 'quickjs' }, name: 'quickjs', source: 'filter.ts' },
+      ],
+      { ...BUDGETS, cases: ['throw-in-handle', 'infinite-loop', 'read-file'] },
+    );
+    assert.equal(results.length, 9);
+    assert.equal(liveChildGroups(), 0);
+    const matrix = formatIsolationMatrix(results);
+    assert.match(matrix, /infinite-loop\s+WATCHDOG\s+WATCHDOG\s+contained/);
+  });
+
+  it('contains a throw on both engines, with the same instance usable afterwards', () => {
+    for (const rt of ['native', 'quickjs']) {
+      const r = get(rt, 'throw-in-handle');
+      assert.equal(r.outcome, 'contained', r.detail);
+      assert.match(r.detail, /same instance then served a normal request/);
+      assert.ok(r.ms !== undefined && r.ms < BUDGETS.timeoutMs);
+    }
+  });
+
+  it('needs the watchdog for an infinite loop, unless QuickJS gets its interrupt handler', () => {
+    for (const rt of ['native', 'quickjs']) {
+      const r = get(rt, 'infinite-loop');
+      assert.equal(r.outcome, 'watchdog', r.detail);
+      assert.equal(r.mechanism, 'watchdog kill (time)');
+      // Killed within its budget: not before it, and not long after.
+      assert.ok(r.ms !== undefined && r.ms >= BUDGETS.timeoutMs && r.ms < BUDGETS.timeoutMs + 1500, `killed after ${r.ms} ms`);
+    }
+    const limited = get('quickjs+limits', 'infinite-loop');
+    assert.equal(limited.outcome, 'contained', limited.detail);
+    assert.match(limited.mechanism, /QuickJS interrupt handler \(CPU budget\)/);
+    assert.ok(limited.ms! >= BUDGETS.cpuBudgetMs && limited.ms! < BUDGETS.timeoutMs, `stopped after ${limited.ms} ms`);
+    assert.equal(limited.variant, 'engine-limits');
+    assert.equal(limited.baseRuntime, 'quickjs');
+  });
+
+  it('lets native read /etc/passwd and denies QuickJS', () => {
+    if (!existsSync('/etc/passwd')) return;
+    const native = get('native', 'read-file');
+    assert.equal(native.outcome, 'allowed', native.detail);
+    assert.match(native.detail, /first line of \/etc\/passwd/);
+    const qjs = get('quickjs', 'read-file');
+    assert.equal(qjs.outcome, 'denied', qjs.detail);
+    assert.match(qjs.detail, /process: undefined, require: undefined/);
+  });
+});
+
+describe('watchdog', { timeout: 60_000, concurrency: true }, () => {
+  it('kills a hanging child and its process group within the time budget', async () => {
+    const j = job('infinite-loop', 'native', 'filter.ts');
+    const run = await runChildProcess(j, BUDGETS, 'secret');
+    const r = classify(j, run, BUDGETS);
+    assert.equal(r.outcome, 'watchdog');
+    assert.equal(run.killed?.why, 'time');
+    assert.equal(run.killed?.phase, 'hazard');
+    assert.ok(r.ms! >= BUDGETS.timeoutMs && r.ms! < BUDGETS.timeoutMs + 1500, `killed after ${r.ms} ms`);
+    assert.ok(groupGone(run.pid), 'the process group is gone');
+  });
+
+  it('kills a child whose process tree outgrows the memory budget (Lua has no memory limit)', async (t) => {
+    if (!existsSync('/proc/self/status')) return t.skip('no /proc: no memory watchdog');
+    const b = { ...BUDGETS, memoryBudgetMb: 64, timeoutMs: 10_000 };
+    const j = job('memory-bomb', 'lua', 'filter.lua', 64);
+    const run = await runChildProcess(j, b, 'secret');
+    const r = classify(j, run, b);
+    assert.equal(r.outcome, 'watchdog', r.detail);
+    assert.equal(r.mechanism, 'watchdog kill (memory)');
+    assert.ok(r.ms! < b.timeoutMs, `killed after ${r.ms} ms, before the time budget`);
+    assert.ok(groupGone(run.pid));
+  });
+
+  it('records a child that dies by itself as crashed (an unhandled rejection on native)', async () => {
+    const j = job('async-throw', 'native', 'filter.ts');
+    const run = await runChildProcess(j, BUDGETS, 'secret');
+    const r = classify(j, run, BUDGETS);
+    assert.equal(r.outcome, 'crashed', r.detail);
+    assert.match(r.detail, /rejected after handle returned/);
+  });
+});
