@@ -9,6 +9,10 @@ export interface CommonOptions {
   externalRuntimes: string[];
   json?: string;
   noLoad: boolean;
+  /** HTTP load: fixed overall rate, requests/s (closed loop when absent). */
+  rate?: number;
+  /** HTTP load: concurrent connections (default from the profile). */
+  connections?: number;
   remoteUrl?: string;
   help: boolean;
 }
@@ -22,9 +26,19 @@ export const USAGE = `usage: npm run bench -- [options]
   --runtime ./adapter.ts  add an external runtime adapter (repeatable)
   --json FILE             where to write the results file (default: reports/out/<stamp>.json)
   --no-load               skip the HTTP load phase
+  --connections N         HTTP load: concurrent connections (quick 4, default 16)
+  --rate N                HTTP load at a fixed N requests/s overall (autocannon overallRate)
+                          instead of closed loop; see bench/load.ts on coordinated omission
   --remote-url URL        measure a running remote filter service instead of starting one
   -h, --help              this text
 `;
+
+function positive(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number ≥ 1, not ${JSON.stringify(text)}`);
+  return n;
+}
 
 export function parseCommonOptions(argv: string[]): CommonOptions {
   const { values } = parseArgs({
@@ -38,6 +52,8 @@ export function parseCommonOptions(argv: string[]): CommonOptions {
       runtime: { type: 'string', multiple: true, default: [] },
       json: { type: 'string' },
       'no-load': { type: 'boolean', default: false },
+      connections: { type: 'string' },
+      rate: { type: 'string' },
       'remote-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -49,6 +65,8 @@ export function parseCommonOptions(argv: string[]): CommonOptions {
     externalRuntimes: values.runtime!,
     json: values.json,
     noLoad: values['no-load']!,
+    rate: positive('--rate', values.rate),
+    connections: positive('--connections', values.connections),
     remoteUrl: values['remote-url'],
     help: values.help!,
   };

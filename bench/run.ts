@@ -12,6 +12,10 @@ import { describe } from '../runtimes/errors.ts';
 import { RESULTS_SCHEMA, type Results, type RunResult } from '../reports/schema.ts';
 import type { Workload } from '../workloads/types.ts';
 import { describeEnvironment } from './environment.ts';
+import type { RuntimeSpec } from './child.ts';
+import { measureColdStart } from './coldstart.ts';
+import { measureLoad, type LoadOptions } from './load.ts';
+import { measureMemory } from './memory.ts';
 import { measureMicro } from './micro.ts';
 import type { Profile } from './profiles.ts';
 import { newContext, prepareCorpus, verifyInstance, type PreparedItem } from './verify.ts';
@@ -20,6 +24,8 @@ export interface RuntimeEntry {
   /** The name to report if the adapter itself cannot be obtained (e.g. an external path). */
   label: string;
   get(): Promise<Runtime>;
+  /** How a child process recreates this runtime (cold start, memory); without it those phases are skipped. */
+  spec?: RuntimeSpec;
 }
 
 export type Phase = 'load' | 'verify' | 'time' | 'done' | 'failed';
@@ -38,6 +44,10 @@ export interface BenchPlan {
   runtimes: RuntimeEntry[];
   workloads: Workload[];
   config?: Record<string, unknown>;
+  /** Cold start and memory phases (default on; needs RuntimeEntry.spec). */
+  footprint?: boolean;
+  /** HTTP load phase (bench/load.ts) after the micro phase; skipped when absent. */
+  load?: LoadOptions;
   onProgress?(event: ProgressEvent): void;
   onResults?(results: Results): void;
 }
@@ -194,12 +204,39 @@ export async function runBench(plan: BenchPlan): Promise<Results> {
             run = { runtime: name, workload: workload.name, verified: false, error: describe(err) };
           }
         }
+        // Cold start and memory, in fresh child processes, for verified pairs of the profile's footprint workloads.
+        const footprint = plan.profile.footprint;
+        if (footprint && plan.footprint !== false && entry.spec && run.verified && footprint.workloads.includes(workload.name)) {
+          progress('time', 'cold start');
+          try {
+            run.coldStart = await measureColdStart(entry.spec, workload.name, footprint.coldStart);
+          } catch (err) {
+            run.coldStartError = describe(err);
+          }
+          progress('time', 'memory');
+          try {
+            run.memory = await measureMemory(entry.spec, workload.name, footprint.memory);
+          } catch (err) {
+            run.memoryError = describe(err);
+          }
+        }
         // Every error names the runtime and workload; load errors also name the file.
         if (run.error) run.error = `[${name} × ${workload.name}] ${run.error}`;
         results.runs.push(run);
         progress(run.error ? 'failed' : 'done', run.error);
         plan.onResults?.(results);
       }
+    }
+    // HTTP load: every verified pair through the real gateway, and the bare ceiling.
+    if (plan.load) {
+      await measureLoad({
+        runtimes: opened,
+        workloads: plan.workloads,
+        results,
+        options: plan.load,
+        onProgress: plan.onProgress,
+        onResults: plan.onResults,
+      });
     }
   } finally {
     for (const runtime of opened) {

@@ -2,6 +2,9 @@
 // to native measured in the same run.
 
 import type { Results, RunResult } from '../reports/schema.ts';
+import type { LoadBaseline, LoadFigures, LoadRun } from './load.ts';
+import { summarizeColdStart, type ColdStartRun } from './coldstart.ts';
+import { summarizeMemory, type MemoryRun } from './memory.ts';
 
 function fmtUs(ns: number): string {
   const us = ns / 1000;
@@ -73,6 +76,12 @@ export function summaryTable(results: Results): string {
     }
     lines.push(table(bySize), '');
   }
+  const cold = summarizeColdStart(results.runs as ColdStartRun[]);
+  if (cold) lines.push(cold, '');
+  const memory = summarizeMemory(results.runs as MemoryRun[]);
+  if (memory) lines.push(memory, '');
+  const load = loadSummary(results);
+  if (load) lines.push(load, '');
   lines.push(
     `mean µs per call ± relative margin of error; (×) = mean / native mean, same run. ` +
       `INVALID = outputs differ from the reference: never timed, never ranked.`,
@@ -83,5 +92,77 @@ export function summaryTable(results: Results): string {
     lines.push('', 'Problems:');
     for (const r of failures) lines.push(`  ${r.error}`);
   }
+  return lines.join('\n');
+}
+
+// -- HTTP load ------------------------------------------------------------------
+
+function fmtMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
+
+function fmtRate(perSec: number): string {
+  return perSec < 100 ? perSec.toFixed(1) : perSec.toFixed(0);
+}
+
+/**
+ * The load table: per workload the bare ceiling, then every runtime measured
+ * through the gateway. Undefined when the run has no load figures.
+ */
+export function loadSummary(results: Results): string | undefined {
+  const runs = results.runs as LoadRun[];
+  const baseline = results.baseline as Partial<LoadBaseline> | undefined;
+  const measured = runs.filter((r) => r.load || r.loadError);
+  if (measured.length === 0 && !baseline?.load) return undefined;
+  const ceiling = (w: string): LoadFigures | undefined => baseline?.loadByWorkload?.[w] ?? (baseline?.loadByWorkload ? undefined : baseline?.load);
+  const rows = [['HTTP load', 'runtime', 'req/s', '×bare', 'p50 ms', 'p99 ms', 'errors', 'unexpected', 'client CPU', 'gateway CPU']];
+  const row = (w: string, rt: string, f: LoadFigures, bare: LoadFigures | undefined) => [
+    w,
+    rt,
+    fmtRate(f.requestsPerSec),
+    bare && bare !== f ? (f.requestsPerSec / bare.requestsPerSec).toFixed(2) : bare === f ? '1' : '-',
+    fmtMs(f.latencyMs.p50),
+    fmtMs(f.latencyMs.p99),
+    String(f.errors),
+    f.unexpected === undefined ? '-' : String(f.unexpected),
+    f.clientCpuPercent === undefined ? '-' : `${f.clientCpuPercent.toFixed(0)}%`,
+    f.gatewayCpuPercent === undefined ? '-' : `${f.gatewayCpuPercent.toFixed(0)}%`,
+  ];
+  const workloads = [...new Set([...runs.map((r) => r.workload), ...Object.keys(baseline?.loadByWorkload ?? {})])];
+  let first: LoadFigures | undefined;
+  for (const w of workloads) {
+    const bare = ceiling(w);
+    const mine = measured.filter((r) => r.workload === w);
+    if (!bare && mine.length === 0) continue;
+    let label = w;
+    if (bare) {
+      rows.push(row(label, 'bare', bare, bare));
+      label = '';
+    }
+    for (const r of mine) {
+      first ??= r.load;
+      rows.push(r.load ? row(label, r.runtime, r.load, bare) : [label, r.runtime, 'failed', '-', '-', '-', '-', '-', '-', '-']);
+      label = '';
+    }
+    first ??= bare;
+  }
+  const how = first
+    ? ` (${first.rate ? `fixed rate ${first.rate} req/s` : 'closed loop'}, ${first.connections} connections, ${first.durationS.toFixed(1)} s per row)`
+    : '';
+  const lines = [
+    table(rows),
+    '',
+    `HTTP load: a node:http gateway running the filter, driven by autocannon from another process replaying the corpus` +
+      `${how}; bare = the same server and responder without a filter, ` +
+      `same corpus, same run; ×bare = req/s / bare req/s. Latency is client-side, write to last byte. errors = connection errors, ` +
+      `timeouts and 5xx the gateway made because the filter failed; unexpected = statuses that differ from the verified reference ` +
+      `(rate-limit: more 429s when several connections replay the same clients at once). CPU = % of one core; a client near 100% ` +
+      `may be the bottleneck.`,
+  ];
+  const problems = [...measured.filter((r) => r.loadError).map((r) => r.loadError!), ...Object.values(baseline?.loadErrors ?? {})];
+  for (const [w, message] of Object.entries((results.config.loadBaselineErrors as Record<string, string> | undefined) ?? {})) {
+    if (!problems.includes(message)) problems.push(message || w);
+  }
+  if (problems.length > 0) lines.push('', 'HTTP load problems:', ...problems.map((p) => `  ${p}`));
   return lines.join('\n');
 }

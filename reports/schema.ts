@@ -37,7 +37,13 @@ export interface RunResult {
   /** The same figures per body size class, for payload workloads (json-transform, redact). */
   microBySize?: Record<string, MicroFigures & { bodyBytes: number }>;
   coldStart?: { loadMs: number; instantiateMs: number; firstCallMs: number };
-  memory?: { instances: number; bytesPerInstance: { rss: number; heap: number; external: number; engine?: number } };
+  /** Why cold start could not be measured (the pair's other figures stand). */
+  coldStartError?: string;
+  memory?: {
+    instances: number;
+    bytesPerInstance: { rss: number; heap: number; external: number; engine?: number };
+  };
+  memoryError?: string;
   load?: {
     requestsPerSec: number;
     latencyMs: { p50: number; p99: number; max: number };

@@ -39,8 +39,12 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   const runtimes: RuntimeEntry[] = [
-    ...builtins.map((name) => ({ label: name, get: () => builtinRuntime(name, { remoteUrl: options.remoteUrl }) })),
-    ...options.externalRuntimes.map((path) => ({ label: path, get: () => loadExternalRuntime(path) })),
+    ...builtins.map((name) => ({
+      label: name,
+      get: () => builtinRuntime(name, { remoteUrl: options.remoteUrl }),
+      spec: { builtin: name, remoteUrl: options.remoteUrl },
+    })),
+    ...options.externalRuntimes.map((path) => ({ label: path, get: () => loadExternalRuntime(path), spec: { external: path } })),
   ];
   if (runtimes.length === 0) fail('no runtime selected: --runtimes none needs at least one --runtime ./adapter.ts');
 
@@ -50,9 +54,18 @@ async function main(): Promise<void> {
   const write = (results: Results) => writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 
   const profile = PROFILES[options.quick ? 'quick' : 'default'];
-  if (!options.noLoad) {
-    process.stderr.write('plugbench: the HTTP load phase is not built yet; running verification and micro benchmarks only.\n');
-  }
+  const load =
+    options.noLoad || !profile.load
+      ? undefined
+      : {
+          ...profile.load,
+          ...(options.connections ? { connections: options.connections } : {}),
+          ...(options.rate ? { rate: options.rate } : {}),
+        };
+  // Ctrl-C / SIGTERM: exit through process.exit, so 'exit' hooks stop every child
+  // (the remote service; the load client also ends when its IPC channel closes).
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
   process.stderr.write(
     `plugbench: profile ${profile.name}, ${runtimes.length} runtime(s) × ${workloads.length} workload(s); results → ${relative(process.cwd(), out)}\n`,
   );
@@ -60,7 +73,8 @@ async function main(): Promise<void> {
     profile,
     runtimes,
     workloads,
-    config: { load: false },
+    config: { load: load ?? false },
+    load,
     onProgress: progressReporter(),
     onResults: write,
   });
