@@ -37,13 +37,23 @@ function job(caseId: string, runtime: string, source: string, memoryBudgetMb = B
   };
 }
 
-function groupGone(pid: number): boolean {
+function groupExists(pid: number): boolean {
   try {
     process.kill(-pid, 0);
-    return false;
+    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/** A killed group can linger a moment until its members are reaped (longer on a loaded machine): poll, bounded. */
+async function groupGone(pid: number, withinMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (groupExists(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
 }
 
 describe('isolation cases', () => {
@@ -102,7 +112,7 @@ describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000
       assert.equal(r.outcome, 'watchdog', r.detail);
       assert.equal(r.mechanism, 'watchdog kill (time)');
       // Killed within its budget: not before it, and not long after.
-      assert.ok(r.ms !== undefined && r.ms >= BUDGETS.timeoutMs && r.ms < BUDGETS.timeoutMs + 1500, `killed after ${r.ms} ms`);
+      assert.ok(r.ms !== undefined && r.ms >= BUDGETS.timeoutMs && r.ms < BUDGETS.timeoutMs + 5000, `killed after ${r.ms} ms`);
     }
     const limited = get('quickjs+limits', 'infinite-loop');
     assert.equal(limited.outcome, 'contained', limited.detail);
@@ -119,7 +129,7 @@ describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000
     assert.match(native.detail, /first line of \/etc\/passwd/);
     const qjs = get('quickjs', 'read-file');
     assert.equal(qjs.outcome, 'denied', qjs.detail);
-    assert.match(qjs.detail, /process: undefined, require: undefined/);
+    assert.ok(/process: undefined, require: undefined/.test(qjs.detail), `QuickJS denial names the missing globals: ${qjs.detail}`);
   });
 });
 
@@ -131,8 +141,8 @@ describe('watchdog', { timeout: 60_000, concurrency: true }, () => {
     assert.equal(r.outcome, 'watchdog');
     assert.equal(run.killed?.why, 'time');
     assert.equal(run.killed?.phase, 'hazard');
-    assert.ok(r.ms! >= BUDGETS.timeoutMs && r.ms! < BUDGETS.timeoutMs + 1500, `killed after ${r.ms} ms`);
-    assert.ok(groupGone(run.pid), 'the process group is gone');
+    assert.ok(r.ms! >= BUDGETS.timeoutMs && r.ms! < BUDGETS.timeoutMs + 5000, `killed after ${r.ms} ms`);
+    assert.ok(await groupGone(run.pid), 'the process group is gone');
   });
 
   it('kills a child whose process tree outgrows the memory budget (Lua has no memory limit)', async (t) => {
@@ -144,7 +154,7 @@ describe('watchdog', { timeout: 60_000, concurrency: true }, () => {
     assert.equal(r.outcome, 'watchdog', r.detail);
     assert.equal(r.mechanism, 'watchdog kill (memory)');
     assert.ok(r.ms! < b.timeoutMs, `killed after ${r.ms} ms, before the time budget`);
-    assert.ok(groupGone(run.pid));
+    assert.ok(await groupGone(run.pid), 'the process group is gone');
   });
 
   it('records a child that dies by itself as crashed (an unhandled rejection on native)', async () => {
