@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -138,8 +137,7 @@ describe('remote runtime', () => {
   });
 
   test('headers filters give the same outcome as native on a realistic corpus', async () => {
-    const files = [fixture('headers.ts')];
-    if (existsSync(WORKLOAD_HEADERS)) files.push(WORKLOAD_HEADERS);
+    const files = [WORKLOAD_HEADERS];
     const corpus = gatewayCorpus(20260101, 200).map((l) => l.request);
     // Plus the awkward ones: interleaved repeats, mixed case, hidden headers between.
     corpus.push(
@@ -357,7 +355,7 @@ describe('remote runtime', () => {
   });
 
   test('a raw Easegress-style POST is answered with the context as it should become', async () => {
-    const dep = await postJson(`${service.origin}/_plugbench/deployments`, { file: fixture('headers.ts'), config: '' });
+    const dep = await postJson(`${service.origin}/_plugbench/deployments`, { file: WORKLOAD_HEADERS, config: '' });
     assert.equal(dep.status, 201);
     assert.equal(dep.json.path, `/filters/${dep.json.id}`);
     assert.equal(dep.json.url, `${service.origin}/filters/${dep.json.id}`);
@@ -423,7 +421,7 @@ describe('remote runtime', () => {
 
     const about = await request(`${service.origin}/_plugbench/deployments/${dep.json.id}`);
     const described = (await about.body.json()) as { file: string; kv: string; entries: object };
-    assert.equal(described.file, fixture('headers.ts'));
+    assert.equal(described.file, WORKLOAD_HEADERS);
     assert.equal(described.kv, dep.json.kv);
     assert.deepEqual(described.entries, {});
 
