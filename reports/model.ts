@@ -93,12 +93,12 @@ export function environmentLabel(results: Results): string {
 export function labelSources(files: { file: string; results: Results }[]): Source[] {
   const base = files.map((f) => environmentLabel(f.results));
   const withDate = files.map((f, i) =>
-    base.filter((b) => b === base[i]).length > 1 ? `${base[i]} · ${f.results.environment.date.slice(0, 16).replace('T', ' ')}` : base[i],
+    base.filter((b) => b === base[i]).length > 1 ? `${base[i]} · ${f.results.environment.date.slice(0, 16).replace('T', ' ')}` : base[i]!,
   );
   return files.map((f, i) => ({
     file: f.file,
     results: f.results,
-    label: withDate.filter((l) => l === withDate[i]).length > 1 ? `${withDate[i]} · ${basename(f.file)}` : withDate[i],
+    label: withDate.filter((l) => l === withDate[i]).length > 1 ? `${withDate[i]} · ${basename(f.file)}` : withDate[i]!,
   }));
 }
 
