@@ -102,6 +102,47 @@ export function labelSources(files: { file: string; results: Results }[]): Sourc
   }));
 }
 
+/**
+ * Files measured in one environment (same machine, Node and commit) that hold
+ * different parts — a bench run and a conformance run, say — become one source,
+ * so one report shows a runtime's speed beside its certification. Files that
+ * overlap (two bench runs of the same pairs) stay separate sources.
+ */
+export function combineSameEnvironment(files: { file: string; results: Results }[]): { file: string; results: Results }[] {
+  const out: { file: string; results: Results }[] = [];
+  for (const f of files) {
+    const twin = out.find((o) => environmentLabel(o.results) === environmentLabel(f.results) && disjoint(o.results, f.results));
+    if (!twin) {
+      out.push({ file: f.file, results: f.results });
+      continue;
+    }
+    const a = twin.results;
+    const b = f.results;
+    twin.file = `${twin.file} + ${f.file}`;
+    twin.results = {
+      ...a,
+      // Engines and notes: the union (a conformance run may name runtimes the bench did not select).
+      environment: { ...a.environment, engines: { ...b.environment.engines, ...a.environment.engines } },
+      config: a.runs.length >= b.runs.length ? a.config : b.config,
+      baseline: a.baseline ?? b.baseline,
+      runs: [...a.runs, ...b.runs],
+      ...(a.conformance || b.conformance ? { conformance: [...(a.conformance ?? []), ...(b.conformance ?? [])] } : {}),
+      ...(a.isolation || b.isolation ? { isolation: [...(a.isolation ?? []), ...(b.isolation ?? [])] } : {}),
+    };
+  }
+  return out;
+}
+
+function disjoint(a: Results, b: Results): boolean {
+  const pairs = new Set(a.runs.map((r) => `${r.runtime}\0${r.workload}`));
+  if (b.runs.some((r) => pairs.has(`${r.runtime}\0${r.workload}`))) return false;
+  if (a.conformance?.length && b.conformance?.length) return false;
+  if (a.isolation?.length && b.isolation?.length) return false;
+  if (a.baseline && b.baseline) return false;
+  return true;
+}
+
+/** Reads, checks, combines (same environment, disjoint parts) and labels results files. */
 export function readSources(files: string[]): Source[] {
-  return labelSources(files.map((file) => ({ file, results: readResultsFile(file) })));
+  return labelSources(combineSameEnvironment(files.map((file) => ({ file, results: readResultsFile(file) }))));
 }
