@@ -102,6 +102,8 @@ test('command-line options', () => {
   assert.equal(o.timeoutMs, 500);
   assert.equal(o.isolation, false);
   assert.equal(parseConformanceOptions([]).isolation, true);
+  assert.equal(parseConformanceOptions([]).limits, true);
+  assert.equal(parseConformanceOptions(['--no-limits']).limits, false);
   assert.throws(() => parseConformanceOptions(['--timeout', 'soon']), /--timeout must be a positive number/);
   assert.throws(() => parseConformanceOptions(['--workloads', 'noop']), /workloads/);
 });

@@ -40,6 +40,20 @@ test('every MUST case passes on every built-in runtime, and each implements ever
   for (const name of BUILTIN_RUNTIMES) assert.match(run.engines[name]!, /\S/, `${name} reported its engine`);
 });
 
+test('every case ends the same on every built-in runtime with its limits set as without (budgets change nothing for a well-behaved filter)', async () => {
+  const limits = { cpuBudgetMs: 5000, memoryBudgetBytes: 128 * 2 ** 20 };
+  const [plain, limited] = await Promise.all(
+    [{}, { limits }].map((options) =>
+      runConformance({ runtimes: BUILTIN_RUNTIMES.map((name) => ({ label: name, get: () => builtinRuntime(name, options) })), cases }),
+    ),
+  );
+  const status = (r: { runtime: string; case: string; status: string }) => `${r.runtime} × ${r.case}: ${r.status}`;
+  assert.equal(limited!.results.length, cases.length * BUILTIN_RUNTIMES.length);
+  assert.deepEqual(limited!.results.map(status), plain!.results.map(status));
+  assert.deepEqual(limited!.results.filter((r) => r.level === 'MUST' && r.status !== 'pass').map(status), [], 'MUST cases that did not pass with limits');
+  for (const name of ['lua', 'quickjs', 'wasm']) assert.match(limited!.engineNotes[name]!, /Limits: /, `${name} says how it enforces its limits`);
+});
+
 test('the worked example of docs/adding-a-runtime.md (node:vm) passes every case', async () => {
   const run = await runConformance({ runtimes: [entry(vmExample)], cases });
   assert.deepEqual(

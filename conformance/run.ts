@@ -328,6 +328,8 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Also run the isolation suite (conformance/isolation/); --no-isolation turns it off. */
   isolation: boolean;
+  /** The isolation suite gives built-in runtimes its budgets as adapter limits; --no-limits runs them as benchmarked. */
+  limits: boolean;
   list: boolean;
   help: boolean;
 }
@@ -343,6 +345,8 @@ export const USAGE = `usage: npm run conformance -- [options]
   --json FILE             also write a results file (DESIGN §6) with the conformance array
   --remote-url URL        certify a running remote filter service instead of starting one
   --no-isolation          skip the isolation suite (conformance/isolation/), run only the ABI cases
+  --no-limits             isolation: run the built-in runtimes without their adapters' CPU and memory
+                          limits (as benchmarked), so only the watchdog stops what they do not
   --list                  print the cases (id, level, statement) and exit
   -h, --help              this text
 
@@ -363,6 +367,7 @@ export function parseConformanceOptions(argv: string[]): ConformanceOptions {
       json: { type: 'string' },
       'remote-url': { type: 'string' },
       'no-isolation': { type: 'boolean', default: false },
+      'no-limits': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -380,6 +385,7 @@ export function parseConformanceOptions(argv: string[]): ConformanceOptions {
     json: values.json,
     remoteUrl: values['remote-url'],
     isolation: !values['no-isolation'],
+    limits: !values['no-limits'],
     list: values.list!,
     help: values.help!,
   };

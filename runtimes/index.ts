@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Runtime } from './abi/types.ts';
 import { describe } from './errors.ts';
+import { checkLimits, hasLimits, type RuntimeLimits } from './limits.ts';
+
+export type { RuntimeLimits } from './limits.ts';
 
 /** Run by default, in this order. */
 export const BUILTIN_RUNTIMES = ['native', 'lua', 'quickjs', 'wasm', 'remote'] as const;
@@ -22,6 +25,13 @@ const ALL_NAMES: readonly string[] = [...BUILTIN_RUNTIMES, ...OPTIONAL_RUNTIMES]
 export interface RuntimeOptions {
   /** Point the remote adapter at a running service instead of starting one. */
   remoteUrl?: string;
+  /**
+   * Per-call CPU and memory budgets, enforced with each engine's own limits
+   * (runtimes/limits.ts says which, info().notes says how). Default: none, and
+   * every adapter is exactly as benchmarked. Runtimes with nothing in-process to
+   * enforce a budget with (native; wasm's CPU budget) accept and ignore it, and say so.
+   */
+  limits?: RuntimeLimits;
 }
 
 export function isBuiltin(name: string): name is BuiltinName {
@@ -29,22 +39,32 @@ export function isBuiltin(name: string): name is BuiltinName {
 }
 
 export async function builtinRuntime(name: BuiltinName, options: RuntimeOptions = {}): Promise<Runtime> {
+  const limits = checkLimits(options.limits);
+  const limited = hasLimits(limits);
   switch (name) {
     case 'native':
       return (await import('./native/adapter.ts')).default;
-    case 'lua':
-      return (await import('./lua/adapter.ts')).default;
-    case 'quickjs':
-      return (await import('./quickjs/adapter.ts')).default;
-    case 'wasm':
-      return (await import('./wasm/adapter.ts')).default;
+    case 'lua': {
+      const lua = await import('./lua/adapter.ts');
+      return limited ? lua.createLuaRuntime({ limits }) : lua.default;
+    }
+    case 'quickjs': {
+      const quickjs = await import('./quickjs/adapter.ts');
+      return limited ? quickjs.createQuickJSRuntime({ limits }) : quickjs.default;
+    }
+    case 'wasm': {
+      const wasm = await import('./wasm/adapter.ts');
+      return limited ? wasm.createWasmRuntime({ limits }) : wasm.default;
+    }
     case 'wasm-jco':
-      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco' });
+      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco', limits });
     case 'wasm-jco-hoisted-debug':
-      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco-hoisted-debug' });
+      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco-hoisted-debug', limits });
     case 'remote': {
       const remote = await import('./remote/adapter.ts');
-      return options.remoteUrl ? remote.createRemoteRuntime({ url: options.remoteUrl }) : remote.default;
+      // The remote client's per-call timeout is its CPU budget (it bounds the wall time of a call).
+      if (!options.remoteUrl && limits.cpuBudgetMs === undefined) return remote.default;
+      return remote.createRemoteRuntime({ url: options.remoteUrl, timeoutMs: limits.cpuBudgetMs });
     }
   }
 }

@@ -33,8 +33,9 @@ interface Selected {
 // conformance` (DESIGN §5), owned by the isolation part of this issue. It is
 // called here, after the ABI cases, with the same runtimes; `--no-isolation`
 // skips it. It is imported lazily so an error in it cannot stop the ABI suite.
-// The budgets below are the isolation runner's own stand-alone defaults.
-async function runIsolation(selected: Selected[]): Promise<{ results: IsolationResult[]; matrix: string } | undefined> {
+// The budgets below are the isolation runner's own stand-alone defaults; built-in
+// runtimes get them as their adapters' limits unless --no-limits.
+async function runIsolation(selected: Selected[], limits: boolean): Promise<{ results: IsolationResult[]; matrix: string } | undefined> {
   let isolation: typeof import('../conformance/isolation/run.ts');
   try {
     isolation = await import('../conformance/isolation/run.ts');
@@ -50,6 +51,7 @@ async function runIsolation(selected: Selected[]): Promise<{ results: IsolationR
     timeoutMs: 3000,
     memoryBudgetMb: 512,
     cpuBudgetMs: 1000,
+    limits,
     onProgress: (m) => process.stderr.write(m + '\n'),
   });
   return { results, matrix: isolation.formatIsolationMatrix(results) };
@@ -123,7 +125,12 @@ async function main(): Promise<void> {
   if (tty) process.stderr.write('\r\x1b[K');
   process.stderr.write(`conformance: ABI cases done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
-  const config = { cases: cases.map((c) => c.id), caseTimeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, isolation: options.isolation };
+  const config = {
+    cases: cases.map((c) => c.id),
+    caseTimeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+    isolation: options.isolation,
+    isolationLimits: options.isolation ? options.limits : undefined,
+  };
   const results: Results = conformanceDocument(run, environment, config);
   const write = () => {
     if (!options.json) return;
@@ -134,7 +141,7 @@ async function main(): Promise<void> {
   process.stdout.write(conformanceMatrix(run.results, run.runtimes) + '\n');
 
   if (options.isolation) {
-    const isolation = await runIsolation(selected);
+    const isolation = await runIsolation(selected, options.limits);
     if (isolation) {
       results.isolation = isolation.results;
       write();

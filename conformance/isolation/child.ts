@@ -19,7 +19,8 @@ import { prepareRequest, RequestContext } from '../../runtimes/abi/context.ts';
 import { Deployment } from '../../runtimes/abi/host.ts';
 import type { FilterInstance, LoadedFilter, Runtime } from '../../runtimes/abi/types.ts';
 import { describe } from '../../runtimes/errors.ts';
-import { builtinRuntime, isBuiltin, loadExternalRuntime } from '../../runtimes/index.ts';
+import { builtinRuntime, isBuiltin, loadExternalRuntime, type RuntimeLimits } from '../../runtimes/index.ts';
+import { isLimitExceeded } from '../../runtimes/limits.ts';
 
 export type RuntimeSpec = { builtin: string; remoteUrl?: string } | { external: string };
 
@@ -40,15 +41,17 @@ export interface CaseSpec {
   budgetWhy?: string;
 }
 
-/** Engine limits the suite applies itself, to show what an engine offers that its adapter does not use. */
-export type Variant = 'engine-limits';
-
 export interface ChildJob {
   spec: RuntimeSpec;
-  /** The name results carry (a variant's name, e.g. "quickjs+limits"). */
+  /** The name results carry. */
   name: string;
   source: string;
-  variant?: Variant;
+  /**
+   * A built-in runtime gets the suite's budgets through its adapter's `limits`
+   * option (jobLimits). Without it, it runs as benchmarked: no limits (the remote
+   * client with its default timeout).
+   */
+  limits?: boolean;
   caseDir: string;
   case: CaseSpec;
   cpuBudgetMs: number;
@@ -145,90 +148,34 @@ function language(source: string): string {
 
 interface Host {
   runtime: Runtime;
-  /** Calls the guest under the engine limits (variant) the suite applies. */
-  guard: <T>(fn: () => T) => T;
   /** Kills and restarts the runtime's out-of-process service, when it has one we started. */
   restart?: () => Promise<Runtime>;
   servicePid?: () => Promise<number | undefined>;
-  /** Which engine limit stopped the last guarded call, if one did. */
-  limitHit?: () => string | undefined;
 }
 
 /**
- * QuickJS offers a per-runtime interrupt handler and memory limit; the quickjs
- * adapter sets neither. The 'engine-limits' variant applies them to every context
- * the adapter creates (quickjs-emscripten's module is a process-wide singleton, so
- * wrapping its newContext reaches the adapter's contexts) and arms them around each
- * call: what the adapter does with the patch in the report.
- *  - CPU: the interrupt handler stops a call after cpuBudgetMs.
- *  - Memory: setMemoryLimit(memoryBudgetMb / 2) alone does not bound a call: in this
- *    build QuickJS cannot measure an allocation (no malloc_usable_size under
- *    emscripten), so it refuses a single allocation over the limit but counts each
- *    one as its 8-byte overhead. And the interrupt handler is polled only every
- *    10000 branches or calls, too rarely to watch a loop allocating a MiB per turn.
- *    So the module's heap (a WebAssembly.Memory shared by every instance; one call
- *    runs at a time) refuses to grow by more than the same budget during a call:
- *    malloc fails and QuickJS throws its own out-of-memory error.
+ * The suite's budgets as adapter limits: the CPU budget as it is, the memory
+ * budget halved. The adapter's memory budget counts only what the guest holds;
+ * the copies and bookkeeping around it, and the RSS the process already has,
+ * must still fit under the watchdog's budget, or the watchdog would always win.
  */
-async function quickjsWithLimits(job: ChildJob): Promise<Host> {
-  const { getQuickJS } = await import('quickjs-emscripten');
-  const module = await getQuickJS();
-  const memory = module.getWasmMemory();
-  const budget = Math.floor(job.memoryBudgetMb / 2) * 2 ** 20;
-  let deadline = Infinity;
-  let heapCap = Infinity;
-  let hit: string | undefined;
-  const grow = WebAssembly.Memory.prototype.grow;
-  memory.grow = function (this: WebAssembly.Memory, delta: number) {
-    if (this.buffer.byteLength + delta * 65536 > heapCap) {
-      hit = 'memory';
-      throw new RangeError('plugbench: heap-growth budget of the call exceeded');
-    }
-    return grow.call(this, delta);
-  };
-  const original = module.newContext.bind(module);
-  module.newContext = ((options?: Parameters<typeof original>[0]) => {
-    const vm = original(options);
-    vm.runtime.setMemoryLimit(budget);
-    vm.runtime.setInterruptHandler(() => {
-      if (Date.now() <= deadline) return false;
-      hit = 'cpu';
-      return true;
-    });
-    return vm;
-  }) as typeof module.newContext;
-  const runtime = await builtinRuntime('quickjs');
-  return {
-    runtime,
-    guard(fn) {
-      deadline = Date.now() + job.cpuBudgetMs;
-      heapCap = memory.buffer.byteLength + budget;
-      hit = undefined;
-      try {
-        return fn();
-      } finally {
-        deadline = Infinity;
-        heapCap = Infinity;
-      }
-    },
-    limitHit: () => hit,
-  };
+export function jobLimits(job: Pick<ChildJob, 'cpuBudgetMs' | 'memoryBudgetMb'>): Required<RuntimeLimits> {
+  return { cpuBudgetMs: job.cpuBudgetMs, memoryBudgetBytes: Math.floor(job.memoryBudgetMb / 2) * 2 ** 20 };
 }
 
 async function makeHost(job: ChildJob): Promise<Host> {
-  const plain = <T>(fn: () => T) => fn();
   const spec = job.spec;
-  if ('external' in spec) return { runtime: await loadExternalRuntime(spec.external), guard: plain };
+  // An external adapter is a Runtime as it is: it has no options to take the budgets.
+  if ('external' in spec) return { runtime: await loadExternalRuntime(spec.external) };
   if (!isBuiltin(spec.builtin)) throw new Error(`unknown runtime ${spec.builtin}`);
-  if (spec.builtin === 'quickjs' && job.variant === 'engine-limits') return quickjsWithLimits(job);
+  const limits = job.limits ? jobLimits(job) : undefined;
   if (spec.builtin === 'remote') {
-    // The adapter's own per-call time limit, set to the suite's CPU budget.
+    // With limits, the adapter's own per-call timeout is the suite's CPU budget.
     const { createRemoteRuntime } = await import('../../runtimes/remote/adapter.ts');
-    const make = () => createRemoteRuntime({ url: spec.remoteUrl, timeoutMs: job.cpuBudgetMs });
+    const make = () => createRemoteRuntime({ url: spec.remoteUrl, timeoutMs: limits?.cpuBudgetMs });
     let current = make();
     const host: Host = {
       runtime: current,
-      guard: plain,
       servicePid: async () => (await current.service()).pid,
     };
     if (!spec.remoteUrl) {
@@ -249,7 +196,7 @@ async function makeHost(job: ChildJob): Promise<Host> {
     }
     return host;
   }
-  return { runtime: await builtinRuntime(spec.builtin), guard: plain };
+  return { runtime: await builtinRuntime(spec.builtin, { limits }) };
 }
 
 function alive(pid: number | undefined): boolean | undefined {
@@ -281,7 +228,9 @@ function family(job: ChildJob): string {
   return ['native', 'lua', 'quickjs', 'wasm', 'remote'].find((f) => name === f || name.startsWith(f + '-') || name.startsWith(f + '+')) ?? 'other';
 }
 
-function hazardMechanism(job: ChildJob, err: unknown, serviceDied: boolean | undefined, limitHit: string | undefined): string {
+function hazardMechanism(job: ChildJob, err: unknown, serviceDied: boolean | undefined): string {
+  // The adapter says which of its limits stopped the call.
+  if (isLimitExceeded(err)) return err.mechanism;
   const m = describe(err);
   const rt = family(job);
   const remote = rt === 'remote';
@@ -299,10 +248,7 @@ function hazardMechanism(job: ChildJob, err: unknown, serviceDied: boolean | und
   }
   if (/exceeds the limit of/.test(m)) return 'request-context body limit (AbiError)';
   if (/\binterrupted\b/i.test(m)) return 'QuickJS interrupt handler (CPU budget)';
-  if (/out of memory/i.test(m) && rt === 'quickjs') {
-    if (limitHit === 'memory') return "QuickJS out-of-memory error: the call's heap-growth budget (memory.grow refused)";
-    return job.variant === 'engine-limits' ? 'QuickJS memory limit (setMemoryLimit)' : 'QuickJS allocation failure';
-  }
+  if (/out of memory/i.test(m) && rt === 'quickjs') return 'QuickJS allocation failure';
   if (/not enough memory/i.test(m)) return 'Lua allocation failure (not enough memory)';
   if (/Maximum call stack size exceeded|too much recursion/i.test(m)) {
     return rt === 'quickjs' ? 'QuickJS stack limit (RangeError)' : 'V8 stack guard (RangeError)';
@@ -348,11 +294,11 @@ async function health(
   if (inst) {
     phase('check', 'same instance');
     try {
-      const r = await step('same instance', stepMs, () => host.guard(() => inst.handle(request(firstPath))));
+      const r = await step('same instance', stepMs, () => inst.handle(request(firstPath)));
       firstAnswer = r;
       if (okAnswer(r, firstPath)) {
         if (firstPath !== '/') {
-          const again = await step('same instance', stepMs, () => host.guard(() => inst.handle(request('/'))));
+          const again = await step('same instance', stepMs, () => inst.handle(request('/')));
           if (again === 'ok') return { level: 'same', notes, firstAnswer, serviceAlive: alive(servicePid) };
           notes.push(`same instance answered ${JSON.stringify(again)}`);
         } else return { level: 'same', notes, firstAnswer, serviceAlive: alive(servicePid) };
@@ -363,8 +309,8 @@ async function health(
   }
   phase('check', 'new instance');
   try {
-    const fresh = await step('new instance', stepMs, () => host.guard(() => loaded.instantiate('{"hazard":false}', new Deployment().host)));
-    const r = await step('new instance', stepMs, () => host.guard(() => fresh.handle(request('/'))));
+    const fresh = await step('new instance', stepMs, () => loaded.instantiate('{"hazard":false}', new Deployment().host));
+    const r = await step('new instance', stepMs, () => fresh.handle(request('/')));
     if (r === 'ok') return { level: 'new', notes, firstAnswer, serviceAlive: alive(servicePid) };
     notes.push(`new instance answered ${JSON.stringify(r)}`);
   } catch (err) {
@@ -418,7 +364,7 @@ async function runHazard(job: ChildJob, host: Host, loaded: LoadedFilter): Promi
     phase('hazard', 'instantiate with {"hazard":true}');
     t0 = performance.now();
     try {
-      inst = await host.guard(() => loaded.instantiate('{"hazard":true}', dep.host));
+      inst = await loaded.instantiate('{"hazard":true}', dep.host);
     } catch (e) {
       err = e;
     }
@@ -428,20 +374,19 @@ async function runHazard(job: ChildJob, host: Host, loaded: LoadedFilter): Promi
       inst = undefined;
     }
   } else {
-    inst = await step('instantiate', job.stepMs, () => host.guard(() => loaded.instantiate('{"hazard":false}', dep.host)));
-    const warm = await step('first request', job.stepMs, () => host.guard(() => inst!.handle(request('/'))));
+    inst = await step('instantiate', job.stepMs, () => loaded.instantiate('{"hazard":false}', dep.host));
+    const warm = await step('first request', job.stepMs, () => inst!.handle(request('/')));
     if (warm !== 'ok') return { outcome: 'error', mechanism: '', detail: `the filter answered ${JSON.stringify(warm)} to a normal request before the hazard` };
     phase('hazard', 'handle /hazard');
     t0 = performance.now();
     try {
-      answer = await host.guard(() => inst!.handle(request('/hazard')));
+      answer = await inst!.handle(request('/hazard'));
     } catch (e) {
       err = e;
     }
     ms = performance.now() - t0;
   }
 
-  const limitHit = host.limitHit?.(); // before the health checks re-arm the limits
   if (err === undefined && answer?.startsWith('denied:')) {
     return { outcome: 'denied', mechanism: 'not expressible in this language', detail: answer.slice('denied:'.length), ms };
   }
@@ -478,7 +423,7 @@ async function runHazard(job: ChildJob, host: Host, loaded: LoadedFilter): Promi
       ms,
     };
   }
-  const mechanism = hazardMechanism(job, err, serviceDied, limitHit);
+  const mechanism = hazardMechanism(job, err, serviceDied);
   return {
     outcome,
     mechanism,
@@ -496,7 +441,6 @@ const CAPABILITY_MECHANISM: Record<string, { allowed: string; denied: string }> 
     denied: 'none (the attempt failed on its own)',
   },
   quickjs: { allowed: 'none', denied: 'QuickJS global has no host objects (no process, require, std, os)' },
-  'quickjs+limits': { allowed: 'none', denied: 'QuickJS global has no host objects (no process, require, std, os)' },
   lua: { allowed: 'none', denied: "lua adapter's sandbox (io, os.execute/getenv, loadlib, dofile removed; no sockets in Lua)" },
   wasm: { allowed: 'none', denied: 'no capability to import: a component may import only the ABI (build and adapter refuse WASI)' },
 };
@@ -541,11 +485,11 @@ async function runCapability(job: ChildJob, host: Host, loaded: LoadedFilter): P
   const port = (listener.address() as net.AddressInfo).port;
   try {
     const config = JSON.stringify({ hazard: false, port, env: job.secretEnv });
-    const inst = await step('instantiate', job.stepMs, () => host.guard(() => loaded.instantiate(config, new Deployment().host)));
+    const inst = await step('instantiate', job.stepMs, () => loaded.instantiate(config, new Deployment().host));
     phase('hazard', 'probe');
     let answer: string;
     try {
-      answer = await step('probe', job.stepMs, () => host.guard(() => inst.handle(request('/probe'))));
+      answer = await step('probe', job.stepMs, () => inst.handle(request('/probe')));
     } catch (err) {
       answer = 'denied:' + describe(err);
     }
@@ -611,7 +555,6 @@ const STATE_MECHANISM: Record<string, { leaked: string; isolated: string }> = {
   native: { leaked: 'none: one ES module and one realm per process, shared by every deployment', isolated: '' },
   remote: { leaked: 'none: the service imports each filter file once; its deployments share module state and realm', isolated: '' },
   quickjs: { leaked: '', isolated: 'a QuickJS runtime and context per instance' },
-  'quickjs+limits': { leaked: '', isolated: 'a QuickJS runtime and context per instance' },
   lua: { leaked: '', isolated: 'a lua_State per instance' },
   wasm: { leaked: '', isolated: 'a component instance per instance (own linear memory and libc state)' },
 };
@@ -620,10 +563,10 @@ const MARKER = '__pbIsolationMarker';
 
 async function runState(job: ChildJob, host: Host, loaded: LoadedFilter): Promise<ChildResult> {
   phase('hazard', 'deployment A writes, deployment B reads');
-  const a = await step('instantiate A', job.stepMs, () => host.guard(() => loaded.instantiate('{"name":"A"}', new Deployment().host)));
-  const wrote = await step('A /write', job.stepMs, () => host.guard(() => a.handle(request('/write'))));
-  const b = await step('instantiate B', job.stepMs, () => host.guard(() => loaded.instantiate('{"name":"B"}', new Deployment().host)));
-  const read = await step('B /read', job.stepMs, () => host.guard(() => b.handle(request('/read'))));
+  const a = await step('instantiate A', job.stepMs, () => loaded.instantiate('{"name":"A"}', new Deployment().host));
+  const wrote = await step('A /write', job.stepMs, () => a.handle(request('/write')));
+  const b = await step('instantiate B', job.stepMs, () => loaded.instantiate('{"name":"B"}', new Deployment().host));
+  const read = await step('B /read', job.stepMs, () => b.handle(request('/read')));
   phase('check', 'host realm');
   const inHost = Object.getOwnPropertyDescriptor(Object.prototype, MARKER);
   if (inHost) delete (Object.prototype as Record<string, unknown>)[MARKER];

@@ -1,4 +1,5 @@
-// The isolation suite on a small subset: classifications on native and quickjs,
+// The isolation suite on a small subset: classifications on native, quickjs (with and
+// without its limits) and lua, memory budgets on lua, quickjs and wasm,
 // and the watchdog (time and memory) ending children within their budgets.
 // Run: node --import tsx --test conformance/isolation/isolation.test.ts
 
@@ -75,10 +76,11 @@ describe('isolation cases', () => {
   });
 });
 
-describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000 }, () => {
+describe('isolation suite (native, quickjs with and without limits, lua)', { timeout: 120_000 }, () => {
   let results: IsolationCaseResult[] = [];
-  const get = (runtime: string, c: string) => {
-    const r = results.find((x) => x.runtime === runtime && x.case === c);
+  let bombs: IsolationCaseResult[] = [];
+  const get = (runtime: string, c: string, from = results) => {
+    const r = from.find((x) => x.runtime === runtime && x.case === c);
     assert.ok(r, `no result for ${runtime} × ${c}`);
     return r;
   };
@@ -87,18 +89,24 @@ describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000
     results = await runIsolationSuite(
       [
         { spec: { builtin: 'native' }, name: 'native', source: 'filter.ts' },
+        { spec: { builtin: 'quickjs' }, name: 'quickjs-nolimits', source: 'filter.ts', limits: false },
         { spec: { builtin: 'quickjs' }, name: 'quickjs', source: 'filter.ts' },
+        { spec: { builtin: 'lua' }, name: 'lua', source: 'filter.lua' },
       ],
       { ...BUDGETS, cases: ['throw-in-handle', 'infinite-loop', 'read-file'] },
     );
-    assert.equal(results.length, 9);
+    assert.equal(results.length, 12);
     assert.equal(liveChildGroups(), 0);
     const matrix = formatIsolationMatrix(results);
-    assert.match(matrix, /infinite-loop\s+WATCHDOG\s+WATCHDOG\s+contained/);
+    assert.match(matrix, /infinite-loop\s+WATCHDOG\s+WATCHDOG\s+contained \S+\s+contained/);
+    // The legend names what enforces each budget, and says plainly when nothing in-process does.
+    assert.match(matrix, /limits \(each adapter's own, set from the suite's budgets\): CPU 200 ms per call, memory 128 MiB/);
+    assert.match(matrix, /native: CPU — none: a native filter is host code/);
+    assert.match(matrix, /quickjs-nolimits: run without limits/);
   });
 
-  it('contains a throw on both engines, with the same instance usable afterwards', () => {
-    for (const rt of ['native', 'quickjs']) {
+  it('contains a throw, with the same instance usable afterwards', () => {
+    for (const rt of ['native', 'quickjs', 'lua']) {
       const r = get(rt, 'throw-in-handle');
       assert.equal(r.outcome, 'contained', r.detail);
       assert.match(r.detail, /same instance then served a normal request/);
@@ -106,20 +114,27 @@ describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000
     }
   });
 
-  it('needs the watchdog for an infinite loop, unless QuickJS gets its interrupt handler', () => {
-    for (const rt of ['native', 'quickjs']) {
+  it('needs the watchdog for an infinite loop, unless the adapter enforces its CPU budget', () => {
+    for (const rt of ['native', 'quickjs-nolimits']) {
       const r = get(rt, 'infinite-loop');
       assert.equal(r.outcome, 'watchdog', r.detail);
       assert.equal(r.mechanism, 'watchdog kill (time)');
       // Killed within its budget: not before it, and not long after.
       assert.ok(r.ms !== undefined && r.ms >= BUDGETS.timeoutMs && r.ms < BUDGETS.timeoutMs + 5000, `killed after ${r.ms} ms`);
     }
-    const limited = get('quickjs+limits', 'infinite-loop');
-    assert.equal(limited.outcome, 'contained', limited.detail);
-    assert.match(limited.mechanism, /QuickJS interrupt handler \(CPU budget\)/);
-    assert.ok(limited.ms! >= BUDGETS.cpuBudgetMs && limited.ms! < BUDGETS.timeoutMs, `stopped after ${limited.ms} ms`);
-    assert.equal(limited.variant, 'engine-limits');
-    assert.equal(limited.baseRuntime, 'quickjs');
+    // native had the budget and nothing to enforce it with: the detail says so.
+    assert.match(get('native', 'infinite-loop').detail, /CPU budget \(200 ms per call\) did not stop it; it is enforced by: none/);
+    assert.equal(get('quickjs-nolimits', 'infinite-loop').limits, undefined);
+    for (const [rt, mechanism] of [
+      ['quickjs', /^QuickJS interrupt handler \(CPU budget\)$/],
+      ['lua', /^Lua count hook \(CPU budget\)$/],
+    ] as const) {
+      const r = get(rt, 'infinite-loop');
+      assert.equal(r.outcome, 'contained', r.detail);
+      assert.match(r.mechanism, mechanism);
+      assert.ok(r.ms! >= BUDGETS.cpuBudgetMs && r.ms! < BUDGETS.timeoutMs, `${rt} stopped after ${r.ms} ms`);
+      assert.equal(r.limits?.cpuBudgetMs, BUDGETS.cpuBudgetMs);
+    }
   });
 
   it('lets native read /etc/passwd and denies QuickJS', () => {
@@ -130,6 +145,29 @@ describe('isolation suite (native, quickjs, quickjs+limits)', { timeout: 120_000
     const qjs = get('quickjs', 'read-file');
     assert.equal(qjs.outcome, 'denied', qjs.detail);
     assert.ok(/process: undefined, require: undefined/.test(qjs.detail), `QuickJS denial names the missing globals: ${qjs.detail}`);
+  });
+
+  it('stops a memory bomb with the adapter memory budgets of lua, quickjs and wasm', async () => {
+    const b = { ...BUDGETS, memoryBudgetMb: 128, timeoutMs: 5000 };
+    bombs = await runIsolationSuite(
+      [
+        { spec: { builtin: 'lua' }, name: 'lua', source: 'filter.lua' },
+        { spec: { builtin: 'quickjs' }, name: 'quickjs', source: 'filter.ts' },
+        { spec: { builtin: 'wasm' }, name: 'wasm', source: 'filter.wasm' },
+      ],
+      { ...b, cases: ['memory-bomb'] },
+    );
+    for (const [rt, outcome, mechanism] of [
+      ['lua', 'contained', /^Lua memory budget/],
+      ['quickjs', 'contained', /heap-growth budget/],
+      // The C filter traps when malloc fails; a trap poisons a component instance.
+      ['wasm', 'recovered', /^wasm linear-memory maximum/],
+    ] as const) {
+      const r = get(rt, 'memory-bomb', bombs);
+      assert.equal(r.outcome, outcome, `${rt}: ${r.detail}`);
+      assert.match(r.mechanism, mechanism);
+      assert.ok((r.peakRssGrowthMb ?? 0) < b.memoryBudgetMb, `${rt} grew ${r.peakRssGrowthMb} MiB`);
+    }
   });
 });
 
@@ -145,7 +183,7 @@ describe('watchdog', { timeout: 60_000, concurrency: true }, () => {
     assert.ok(await groupGone(run.pid), 'the process group is gone');
   });
 
-  it('kills a child whose process tree outgrows the memory budget (Lua has no memory limit)', async (t) => {
+  it('kills a child whose process tree outgrows the memory budget (Lua without its limits)', async (t) => {
     if (!existsSync('/proc/self/status')) return t.skip('no /proc: no memory watchdog');
     const b = { ...BUDGETS, memoryBudgetMb: 64, timeoutMs: 10_000 };
     const j = job('memory-bomb', 'lua', 'filter.lua', 64);

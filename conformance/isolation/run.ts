@@ -16,12 +16,18 @@
 // Each result says which mechanism did it (QuickJS interrupt handler, wasm trap,
 // Lua error, remote client timeout, request-context limit, watchdog kill, ...).
 //
-// Runtimes run as their adapters are (the remote adapter with its per-call timeout
-// set to cpuBudgetMs). "quickjs+limits" is quickjs with the limits its engine offers
-// and its adapter does not set (an interrupt handler with a CPU deadline per call, a
-// memory limit, a heap-growth budget per call), applied by the suite from outside
-// (child.ts): what the adapter would contain with them. Results carry
-// variant: 'engine-limits' and baseRuntime: 'quickjs'.
+// Limits: every built-in runtime runs with the suite's budgets set through its
+// adapter's own `limits` option (builtinRuntime(name, { limits }), runtimes/limits.ts):
+// the CPU budget per call, and half the memory budget as the adapter's memory budget
+// (the rest is headroom for everything around the guest, so the watchdog does not
+// win by default). Each adapter enforces them with its engine's limits — QuickJS's
+// interrupt handler and memory limit + heap-growth cap, a Lua count hook and
+// accounting allocator, a declared wasm memory maximum, the remote client's timeout —
+// or cannot (native; wasm's CPU budget): then only the watchdog stops the hazard and
+// the result says so. A result's `limits` names what the runtime used for each
+// budget; `mechanism` names what stopped this hazard. `limits: false` (--no-limits,
+// or per runtime) runs the adapters as benchmarked, without limits. External
+// adapters run as they are (a module's Runtime has no options to take them).
 //
 // Budgets (options)
 //   timeoutMs       the watchdog's limit for each phase the child announces: the hazard, each
@@ -29,11 +35,11 @@
 //   memoryBudgetMb  the child's process tree may grow this much RSS over its size when the case
 //                   starts; every Node process in it also runs with V8's heap limit at 3/4 of it,
 //                   so a JS heap bomb ends as it would in production (V8 aborts the process)
-//   cpuBudgetMs     the budget handed to the runtimes' own limits where the suite can set one:
-//                   the remote adapter's per-call timeout, QuickJS's interrupt deadline in the
-//                   quickjs+limits variant. Keep it below timeoutMs, or the watchdog fires first.
+//   cpuBudgetMs     the adapters' per-call CPU budget (limits.cpuBudgetMs; the remote client's
+//                   per-call timeout). Keep it below timeoutMs, or the watchdog fires first.
+//                   memoryBudgetMb / 2 is the adapters' limits.memoryBudgetBytes.
 //
-// Run it alone:  node --import tsx conformance/isolation/run.ts [--runtimes a,b] [--cases x,y] [--json FILE]
+// Run it alone:  node --import tsx conformance/isolation/run.ts [--runtimes a,b] [--cases x,y] [--no-limits] [--json FILE]
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,7 +48,8 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IsolationResult } from '../../reports/schema.ts';
-import type { CaseKind, CaseSpec, ChildJob, ChildMessage, ChildResult, Outcome, Phase, RuntimeSpec, Variant } from './child.ts';
+import { LIMIT_MECHANISMS } from '../../runtimes/limits.ts';
+import { jobLimits, type CaseKind, type CaseSpec, type ChildJob, type ChildMessage, type ChildResult, type Outcome, type Phase, type RuntimeSpec } from './child.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CHILD = join(HERE, 'child.ts');
@@ -55,6 +62,8 @@ export interface IsolationRuntime {
   spec: RuntimeSpec;
   name: string;
   source: string;
+  /** Overrides IsolationOptions.limits for this runtime (e.g. one runtime with and without). */
+  limits?: boolean;
 }
 
 export interface IsolationOptions {
@@ -66,8 +75,8 @@ export interface IsolationOptions {
   concurrency?: number;
   /** Case ids to run (default: all). */
   cases?: string[];
-  /** Also run quickjs with the engine limits its adapter does not set ("quickjs+limits"). Default true. */
-  engineLimitVariants?: boolean;
+  /** Give built-in runtimes the budgets through their adapters' `limits` option. Default true. */
+  limits?: boolean;
   /** Loading the engine and the filter (and restarting a service) may take this long. Default 30000. */
   startupMs?: number;
   /** Where the case folders are. Default: this folder. */
@@ -87,10 +96,24 @@ export interface IsolationCaseResult extends IsolationResult {
   wallMs: number;
   /** From spawning the child until the runtime had loaded the filter, ms. */
   startupMs?: number;
-  /** The engine limits the suite applied itself (not the adapter's own behaviour). */
-  variant?: Variant;
-  /** The runtime a variant is derived from. */
-  baseRuntime?: string;
+  /** The budgets the adapter was given, and what it uses for each (absent: run without limits). */
+  limits?: AppliedLimits;
+}
+
+export interface AppliedLimits {
+  cpuBudgetMs: number;
+  memoryBudgetBytes: number;
+  /** What enforces the CPU budget in this runtime ("none ..." when nothing in-process does). */
+  cpu: string;
+  memory: string;
+}
+
+/** The limits a job's runtime gets, as results report them; undefined when it runs without. */
+export function appliedLimits(job: ChildJob): AppliedLimits | undefined {
+  if (!job.limits || !('builtin' in job.spec)) return undefined;
+  const family = job.spec.builtin.replace(/-.*$/, '');
+  const uses = LIMIT_MECHANISMS[family] ?? { cpu: 'unknown', memory: 'unknown' };
+  return { ...jobLimits(job), cpu: uses.cpu, memory: uses.memory };
 }
 
 /** The case folders (those with a case.json), in a stable order. */
@@ -371,10 +394,16 @@ export function classify(job: ChildJob, run: ChildRun, budgets: Budgets): Omit<I
       k.why === 'memory'
         ? `the process tree grew ${k.rssGrowthMb} MiB over its starting RSS (budget ${budgets.memoryBudgetMb} MiB)`
         : `no progress for ${Math.round(k.afterMs)} ms (budget ${phaseBudget(k.phase, job, budgets)} ms)`;
+    const applied = appliedLimits(job);
+    const limits = !applied
+      ? ''
+      : k.why === 'time'
+        ? `. The runtime's CPU budget (${applied.cpuBudgetMs} ms per call) did not stop it; it is enforced by: ${applied.cpu}`
+        : `. The runtime's memory budget (${applied.memoryBudgetBytes / MiB} MiB) did not stop it; it is enforced by: ${applied.memory}`;
     return {
       outcome: 'watchdog',
       mechanism: `watchdog kill (${k.why})`,
-      detail: `killed ${where}: ${why}`,
+      detail: `killed ${where}: ${why}${limits}`,
       ms: fromHazard,
       peakRssGrowthMb: peak,
     };
@@ -392,7 +421,7 @@ export function classify(job: ChildJob, run: ChildRun, budgets: Budgets): Omit<I
 
 // ---------------------------------------------------------------------------
 
-/** Runs every case on every runtime (plus engine-limit variants); never throws for a runtime's misbehaviour. */
+/** Runs every case on every runtime (built-ins with their limits unless told otherwise); never throws for a runtime's misbehaviour. */
 export async function runIsolationSuite(runtimes: IsolationRuntime[], options: IsolationOptions): Promise<IsolationCaseResult[]> {
   const budgets: Budgets = {
     timeoutMs: options.timeoutMs,
@@ -408,14 +437,11 @@ export async function runIsolationSuite(runtimes: IsolationRuntime[], options: I
     cases = cases.filter((c) => options.cases!.includes(c.id));
   }
 
-  const entries: Array<IsolationRuntime & { variant?: Variant; baseRuntime?: string }> = [];
+  const entries: IsolationRuntime[] = [];
   for (const given of runtimes) {
     // The child runs in the repository root: an external adapter's path is resolved here, against our cwd.
     const rt = 'external' in given.spec ? { ...given, spec: { external: resolve(given.spec.external) } } : given;
-    entries.push(rt);
-    if ((options.engineLimitVariants ?? true) && 'builtin' in rt.spec && rt.spec.builtin === 'quickjs') {
-      entries.push({ ...rt, name: `${rt.name}+limits`, variant: 'engine-limits', baseRuntime: rt.name });
-    }
+    entries.push({ ...rt, limits: 'builtin' in rt.spec && (rt.limits ?? options.limits ?? true) });
   }
 
   const secret = randomBytes(12).toString('hex');
@@ -430,7 +456,7 @@ export async function runIsolationSuite(runtimes: IsolationRuntime[], options: I
           spec: entry.spec,
           name: entry.name,
           source: entry.source,
-          variant: entry.variant,
+          limits: entry.limits,
           caseDir: dir,
           case: spec,
           cpuBudgetMs: budgets.cpuBudgetMs,
@@ -452,7 +478,7 @@ export async function runIsolationSuite(runtimes: IsolationRuntime[], options: I
     const worker = async () => {
       while (next < jobs.length) {
         const { job, entry, index } = jobs[next++]!;
-        const base = { runtime: entry.name, case: job.case.id, kind: job.case.kind, variant: entry.variant, baseRuntime: entry.baseRuntime };
+        const base = { runtime: entry.name, case: job.case.id, kind: job.case.kind, limits: appliedLimits(job) };
         let r: IsolationCaseResult;
         if (!existsSync(join(job.caseDir, job.source))) {
           const built = job.source.endsWith('.wasm') && existsSync(join(job.caseDir, 'filter.c'));
@@ -475,8 +501,7 @@ export async function runIsolationSuite(runtimes: IsolationRuntime[], options: I
           if (r.startupMs === undefined) delete r.startupMs;
         }
         if (r.ms !== undefined) r.ms = Math.round(r.ms * 10) / 10;
-        if (r.variant === undefined) delete r.variant;
-        if (r.baseRuntime === undefined) delete r.baseRuntime;
+        if (r.limits === undefined) delete r.limits;
         results[index] = r;
         done++;
         progress(
@@ -527,6 +552,17 @@ export function formatIsolationMatrix(results: IsolationCaseResult[], options: {
   const line = (row: string[]) => row.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
   out.push('', 'lower case: the runtime protected the host; CAPITALS: it did not; time: until the runtime stopped the hazard.');
+  const limited = runtimes.map((rt) => [rt, results.find((x) => x.runtime === rt)?.limits] as const);
+  const first = limited.find(([, l]) => l)?.[1];
+  if (first) {
+    out.push(
+      '',
+      `limits (each adapter's own, set from the suite's budgets): CPU ${first.cpuBudgetMs} ms per call, memory ${first.memoryBudgetBytes / MiB} MiB; what enforces them:`,
+    );
+    for (const [rt, l] of limited) {
+      out.push(l ? `  ${rt}: CPU — ${l.cpu}; memory — ${l.memory}` : `  ${rt}: run without limits`);
+    }
+  }
   if (options.details ?? true) {
     out.push('');
     for (const rt of runtimes) {
@@ -556,7 +592,7 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
     return n;
   };
-  const opts = { timeoutMs: 3000, memoryBudgetMb: 512, cpuBudgetMs: 1000, concurrency: undefined as number | undefined, variants: true };
+  const opts = { timeoutMs: 3000, memoryBudgetMb: 512, cpuBudgetMs: 1000, concurrency: undefined as number | undefined, limits: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = () => argv[++i];
@@ -568,7 +604,7 @@ async function main(argv: string[]): Promise<void> {
     else if (a === '--memory-mb') opts.memoryBudgetMb = num(a, v());
     else if (a === '--cpu-ms') opts.cpuBudgetMs = num(a, v());
     else if (a === '--concurrency') opts.concurrency = num(a, v());
-    else if (a === '--no-variants') opts.variants = false;
+    else if (a === '--no-limits') opts.limits = false;
     else throw new Error(`unknown argument ${a}`);
   }
   const runtimes: IsolationRuntime[] = [];
@@ -586,13 +622,13 @@ async function main(argv: string[]): Promise<void> {
     cpuBudgetMs: opts.cpuBudgetMs,
     concurrency: opts.concurrency,
     cases,
-    engineLimitVariants: opts.variants,
+    limits: opts.limits,
     onProgress: (m) => process.stderr.write(m + '\n'),
   });
   process.stdout.write(formatIsolationMatrix(results) + '\n');
   process.stderr.write(
     `isolation: ${((performance.now() - t0) / 1000).toFixed(1)} s on ${os.availableParallelism?.() ?? os.cpus().length} cores ` +
-      `(timeout ${opts.timeoutMs} ms, memory ${opts.memoryBudgetMb} MiB, cpu ${opts.cpuBudgetMs} ms)\n`,
+      `(timeout ${opts.timeoutMs} ms, memory ${opts.memoryBudgetMb} MiB, cpu ${opts.cpuBudgetMs} ms, ${opts.limits ? 'adapters with limits' : 'adapters without limits'})\n`,
   );
   if (json) writeFileSync(json, JSON.stringify({ isolation: results }, null, 2) + '\n');
 }

@@ -41,6 +41,7 @@ import { LuaWasm } from 'wasmoon';
 import { AbiError, type RequestContext } from '../abi/context.ts';
 import { LOG_LEVELS, type FilterInstance, type HostServices, type LoadedFilter, type LogLevel, type Runtime } from '../abi/types.ts';
 import { describe, loadError } from '../errors.ts';
+import { LimitExceeded, checkLimits, hasLimits, type RuntimeLimits } from '../limits.ts';
 
 const RUNTIME = 'lua';
 const WASMOON_VERSION = (createRequire(import.meta.url)('wasmoon/package.json') as { version: string }).version;
@@ -50,6 +51,10 @@ const LUA_OK = 0;
 const LUA_TNIL = 0;
 const LUA_TFUNCTION = 6;
 const LUA_ERRSYNTAX = 3;
+const LUA_ERRMEM = 4;
+const LUA_MASKCOUNT = 1 << 3;
+/** The count hook runs every this many VM instructions (wasmoon's functionTimeout uses the same). */
+const HOOK_COUNT = 1000;
 
 /** Stack layout of every instance's main thread. */
 const MSGH = 1; // message handler: turns any error value into a string
@@ -219,6 +224,26 @@ async function initLuaWasm(leanInvoke: boolean): Promise<Started> {
   return { lua, exports, leanInvoke: lean };
 }
 
+/** The part of the C API only limits need (lua_newstate with an allocator, hooks, the C allocator). */
+interface LimitApi {
+  lua_newstate(alloc: number, ud: number): number;
+  lua_sethook(L: number, hook: number, mask: number, count: number): void;
+  lua_gethookcount(L: number): number;
+  realloc(p: number, size: number): number;
+  free(p: number): void;
+}
+
+function bindLimitApi(module: EmModule, exports: Exports | undefined, raw: boolean): LimitApi {
+  const api = {} as Record<string, unknown>;
+  const mod = module as unknown as Exports;
+  for (const name of ['lua_newstate', 'lua_sethook', 'lua_gethookcount', 'realloc', 'free'] as const) {
+    const fn = raw && typeof exports?.[name] === 'function' ? exports[name] : mod[`_${name}`];
+    if (typeof fn !== 'function') throw new Error(`wasmoon module exports no ${name} (needed for limits)`);
+    api[name] = fn;
+  }
+  return api as unknown as LimitApi;
+}
+
 function bindApi(module: EmModule, exports: Exports | undefined, mode: ApiMode): { api: LuaApi; raw: boolean } {
   const api = {} as Record<string, unknown>;
   const raw = mode === 'raw' && exports !== undefined && API_NAMES.every((n) => typeof exports[n] === 'function');
@@ -355,6 +380,28 @@ class Engine {
   private bufCache: Buffer | undefined;
   private readonly moduleCache = new Map<string, { path: string; source: Buffer } | null>();
 
+  // -- limits (opt-in) ---------------------------------------------------------
+  /** Whether any limit is set: `handle` then marks each call (beginCall). */
+  readonly limited: boolean;
+  private readonly lim: LimitApi | undefined;
+  private readonly cpuMs: number | undefined;
+  private readonly memBytes: number | undefined;
+  /** Table slots of the count hook and of the accounting allocator (0: not used). */
+  private readonly hookFn: number = 0;
+  private readonly allocFn: number = 0;
+  /** Bytes each limited state holds, by the id its allocator gets as userdata. */
+  private readonly held = new Map<number, number>();
+  private nextStateId = 1;
+  private callSeq = 0;
+  private polledSeq = -1;
+  private callStartedAt = 0;
+  private escalated = false;
+  /** Whether lua_State's allowhook byte sits where countHook expects it (checked on each new state). */
+  private allowhookAt7 = true;
+  /** Which limit stopped the call in flight, if one did. */
+  private cpuHit = false;
+  private memHit = false;
+
   constructor(
     lua: LuaWasm,
     exports: Exports | undefined,
@@ -362,9 +409,18 @@ class Engine {
     readonly file: string,
     readonly chunkName: string,
     source: Uint8Array,
+    limits: RuntimeLimits = {},
   ) {
     this.m = lua.module;
     ({ api: this.api, raw: this.raw } = bindApi(this.m, exports, mode));
+    this.limited = hasLimits(limits);
+    this.cpuMs = limits.cpuBudgetMs;
+    this.memBytes = limits.memoryBudgetBytes;
+    if (this.limited) {
+      const lim = (this.lim = bindLimitApi(this.m, exports, this.raw));
+      if (this.cpuMs !== undefined) this.hookFn = this.m.addFunction(this.countHook(lim, this.cpuMs), 'vii');
+      if (this.memBytes !== undefined) this.allocFn = this.m.addFunction(this.allocator(lim, this.memBytes), 'iiiii');
+    }
     this.lenPtr = this.m._malloc(8);
     this.scratch = this.m._malloc(SCRATCH_BYTES);
     this.source = this.copyIn(source);
@@ -378,6 +434,131 @@ class Engine {
       const p = this.api.lua_tolstring(L, -1, this.lenPtr);
       throw new LuaPanic(p === 0 ? 'unprotected error' : `unprotected error: ${this.utf8At(p, this.len)}`);
     }, 'ii');
+  }
+
+  /**
+   * The CPU budget: a count hook every HOOK_COUNT instructions. The budget is
+   * counted from the first hook of a call (a call that never reaches it pays
+   * nothing), so a call may run HOOK_COUNT instructions more than its budget.
+   * Past it, the hook raises a Lua error and from then on runs at every
+   * instruction, so a filter that catches the error with pcall cannot go on: the
+   * next instruction outside the pcall raises it again.
+   */
+  private countHook(lim: LimitApi, cpuMs: number): (L: number, ar: number) => void {
+    return (L: number): void => {
+      if (this.polledSeq !== this.callSeq) {
+        this.polledSeq = this.callSeq;
+        this.callStartedAt = Date.now();
+        if (this.escalated && lim.lua_gethookcount(L) !== HOOK_COUNT) lim.lua_sethook(L, this.hookFn, LUA_MASKCOUNT, HOOK_COUNT);
+        return;
+      }
+      if (Date.now() - this.callStartedAt <= cpuMs) {
+        if (this.escalated && lim.lua_gethookcount(L) !== HOOK_COUNT) lim.lua_sethook(L, this.hookFn, LUA_MASKCOUNT, HOOK_COUNT);
+        return;
+      }
+      this.cpuHit = true;
+      this.escalated = true;
+      lim.lua_sethook(L, this.hookFn, LUA_MASKCOUNT, 1);
+      // Lua runs a hook with hooks off (L->allowhook = 0) and raising from it runs an
+      // xpcall message handler still in that state: a handler that loops would never be
+      // stopped. Hooks are turned back on before raising, so the handler is stopped too
+      // (its own errors end in "error in error handling"). allowhook is the byte after
+      // status in lua_State (Lua 5.4: CommonHeader = next(4) tt(1) marked(1), status, allowhook);
+      // openState checks that layout on every state, and inside a hook it must read 0.
+      const heap = this.m.HEAPU8;
+      if (this.allowhookAt7 && heap[L + 7] === 0) heap[L + 7] = 1;
+      this.pushUtf8(L, `CPU budget of ${cpuMs} ms exceeded (stopped by the count hook)`);
+      this.api.lua_error(L); // a longjmp: never returns
+    };
+  }
+
+  /**
+   * The memory budget: the allocator of every limited state (lua_newstate),
+   * wasmoon's traceAllocations/memoryMax scheme: it counts what the state holds
+   * and refuses to let it grow past the budget. Lua then runs an emergency full
+   * collection, retries, and raises "not enough memory" (LUA_ERRMEM), which a
+   * protected call survives. Shrinking and freeing always succeed (Lua needs that).
+   */
+  private allocator(lim: LimitApi, memBytes: number): (ud: number, ptr: number, osize: number, nsize: number) => number {
+    const held = this.held;
+    return (ud, ptr, osize, nsize) => {
+      const now = held.get(ud) ?? 0;
+      if (nsize === 0) {
+        if (ptr !== 0) {
+          held.set(ud, now - osize);
+          lim.free(ptr);
+        }
+        return 0;
+      }
+      // With ptr NULL, osize is the kind of object, not a size.
+      const after = now + (ptr !== 0 ? nsize - osize : nsize);
+      if (after > memBytes && (ptr === 0 || nsize > osize)) {
+        this.memHit = true;
+        return 0;
+      }
+      const p = lim.realloc(ptr, nsize);
+      if (p !== 0) held.set(ud, after);
+      return p;
+    };
+  }
+
+  /** Marks the start of a limited call (handle, init, the main chunk). */
+  beginCall(): void {
+    this.callSeq++;
+    this.cpuHit = false;
+    this.memHit = false;
+  }
+
+  /** A protected call failed with `status`: the LimitExceeded to throw, when a limit did it. */
+  limitError(status: number, message: string): LimitExceeded | undefined {
+    if (this.cpuHit) {
+      // The message is the budget's: what Lua says after the hook raised (possibly "error in error handling") adds nothing.
+      return new LimitExceeded('cpu', 'Lua count hook (CPU budget)', `lua: CPU budget of ${this.cpuMs} ms exceeded (stopped by the count hook)`);
+    }
+    // Only when the allocator refused: LUA_ERRMEM without that is the wasm heap itself running out.
+    if (this.memHit && (status === LUA_ERRMEM || /not enough memory/.test(message))) {
+      return new LimitExceeded(
+        'memory',
+        "Lua memory budget (the state's allocator refused; Lua raised not enough memory)",
+        `lua: memory budget of ${this.memBytes} bytes exceeded: ${message}`,
+      );
+    }
+    return undefined;
+  }
+
+  private readonly stateIds = new Map<number, number>();
+
+  /** A new Lua state: with the accounting allocator and the count hook when limits are set. */
+  private openState(): number {
+    const lim = this.lim;
+    if (lim === undefined) return this.api.luaL_newstate();
+    let L: number;
+    if (this.allocFn !== 0) {
+      const id = this.nextStateId++;
+      this.held.set(id, 0);
+      L = lim.lua_newstate(this.allocFn, id);
+      if (L === 0) this.held.delete(id);
+      else this.stateIds.set(L, id);
+    } else {
+      L = this.api.luaL_newstate();
+    }
+    if (L !== 0 && this.hookFn !== 0) {
+      // A new state: status LUA_OK (0) at L+6 and allowhook 1 at L+7, or the layout is not the one countHook knows.
+      const heap = this.m.HEAPU8;
+      if (heap[L + 6] !== 0 || heap[L + 7] !== 1) this.allowhookAt7 = false;
+      lim.lua_sethook(L, this.hookFn, LUA_MASKCOUNT, HOOK_COUNT);
+    }
+    return L;
+  }
+
+  /** lua_close, and forget the state's accounting. */
+  closeState(L: number): void {
+    this.api.lua_close(L);
+    const id = this.stateIds.get(L);
+    if (id !== undefined) {
+      this.stateIds.delete(L);
+      this.held.delete(id);
+    }
   }
 
   /** A NUL-terminated copy of `s` in the wasm heap, kept for the module's lifetime. */
@@ -647,7 +828,7 @@ class Engine {
    */
   newState(): number {
     const api = this.api;
-    const L = api.luaL_newstate();
+    const L = this.openState();
     if (L === 0) throw loadError(RUNTIME, this.file, 'cannot create a Lua state: out of memory');
     try {
       api.lua_atpanic(L, this.panic);
@@ -668,8 +849,13 @@ class Engine {
       if (st !== LUA_OK) {
         throw loadError(RUNTIME, this.file, `${st === LUA_ERRSYNTAX ? 'syntax error' : 'cannot load'}: ${this.topMessage(L)}`);
       }
-      if (api.lua_pcallk(L, 0, 0, MSGH, 0, 0) !== LUA_OK) {
-        throw loadError(RUNTIME, this.file, `error running the main chunk: ${this.topMessage(L)}`);
+      if (this.limited) this.beginCall();
+      const ran = api.lua_pcallk(L, 0, 0, MSGH, 0, 0);
+      if (ran !== LUA_OK) {
+        const message = `error running the main chunk: ${this.topMessage(L)}`;
+        const limit = this.limited ? this.limitError(ran, message) : undefined;
+        if (limit) throw new LimitExceeded(limit.limit, limit.mechanism, loadError(RUNTIME, this.file, `running the main chunk: ${limit.message}`).message);
+        throw loadError(RUNTIME, this.file, message);
       }
       api.lua_pushvalue(L, HOOKS);
       if (api.lua_pcallk(L, 0, 2, MSGH, 0, 0) !== LUA_OK) {
@@ -681,7 +867,7 @@ class Engine {
       }
       return L;
     } catch (err) {
-      if (!(err instanceof LuaPanic)) api.lua_close(L);
+      if (!(err instanceof LuaPanic)) this.closeState(L);
       throw err;
     }
   }
@@ -733,8 +919,11 @@ class LuaInstance implements FilterInstance {
     try {
       // handle() as defined once the main chunk and init ran, pinned on the stack.
       api.lua_pushvalue(L, HANDLE);
-      if (api.lua_pcallk(L, 0, 1, MSGH, 0, 0) !== LUA_OK) {
-        throw new Error(`lua: ${eng.topMessage(L)}`);
+      if (eng.limited) eng.beginCall();
+      const status = api.lua_pcallk(L, 0, 1, MSGH, 0, 0);
+      if (status !== LUA_OK) {
+        const message = eng.topMessage(L);
+        throw (eng.limited ? eng.limitError(status, message) : undefined) ?? new Error(`lua: ${message}`);
       }
       const p = api.lua_tolstring(L, -1, eng.lenPtr);
       if (p === 0) {
@@ -778,7 +967,7 @@ class LuaInstance implements FilterInstance {
     this.L = 0;
     this.eng.host = this.host; // __gc metamethods may still log
     this.eng.ctx = null;
-    this.eng.api.lua_close(L);
+    this.eng.closeState(L);
   }
 }
 
@@ -795,11 +984,35 @@ export interface LuaRuntimeOptions {
   api?: ApiMode;
   /** Default true: the lean setjmp trampoline instead of emscripten's debug one. */
   leanInvoke?: boolean;
+  /** Per-call CPU budget (count hook) and per-state memory budget (accounting allocator). Default: none. */
+  limits?: RuntimeLimits;
+}
+
+function limitNotes(limits: RuntimeLimits): string {
+  if (!hasLimits(limits)) {
+    return 'No limits set: no allocation tracing and no instruction budget, so an endless loop or a memory bomb is stopped by the caller\'s watchdog, not by the runtime.';
+  }
+  const parts: string[] = [];
+  if (limits.cpuBudgetMs !== undefined) {
+    parts.push(
+      `CPU budget ${limits.cpuBudgetMs} ms per call (main chunk and init included): a count hook (lua_sethook) every ${HOOK_COUNT} VM instructions, ` +
+        'counted from the first hook of a call, raises a Lua error past the budget and then fires at every instruction, so pcall in the filter cannot outlast it; ' +
+        'the state stays usable. With the hook set the VM takes its slower hook-checking path on every instruction.',
+    );
+  }
+  if (limits.memoryBudgetBytes !== undefined) {
+    parts.push(
+      `Memory budget ${limits.memoryBudgetBytes} bytes per state: each state has an accounting allocator (lua_newstate; a JS call per Lua allocation) ` +
+        'that refuses to let it hold more; Lua collects, retries and raises "not enough memory", which the protected call survives.',
+    );
+  }
+  return 'Limits: ' + parts.join(' ');
 }
 
 export function createLuaRuntime(options: LuaRuntimeOptions = {}): Runtime {
   const mode = options.api ?? 'raw';
   const wantLean = options.leanInvoke ?? true;
+  const limits = checkLimits(options.limits);
   // What the last load actually got (capturing the exports could fail).
   let raw = mode === 'raw';
   let lean = wantLean;
@@ -829,8 +1042,8 @@ export function createLuaRuntime(options: LuaRuntimeOptions = {}): Runtime {
           'arguments are read as (pointer, length) with luaL_checklstring and decoded byte for byte (latin1), results ' +
           'pushed with lua_pushlstring from a scratch buffer, one copy each way for bodies (all 256 byte values). ' +
           'req.header_names and req.respond add a Lua wrapper that builds or flattens the table. memoryBytes is the ' +
-          'state\'s collectgarbage("count"); no allocation tracing on the hot path. Lua runs in wasm without an ' +
-          'instruction budget: an endless loop is stopped by the caller\'s watchdog, not by the runtime.',
+          'state\'s collectgarbage("count"). ' +
+          limitNotes(limits),
       };
     },
 
@@ -844,7 +1057,7 @@ export function createLuaRuntime(options: LuaRuntimeOptions = {}): Runtime {
       let eng: Engine;
       try {
         const started = await initLuaWasm(wantLean);
-        eng = new Engine(started.lua, started.exports, mode, file, '@' + displayPath(path.resolve(file)), source);
+        eng = new Engine(started.lua, started.exports, mode, file, '@' + displayPath(path.resolve(file)), source, limits);
         raw = eng.raw;
         lean = started.leanInvoke;
       } catch (err) {
@@ -854,7 +1067,7 @@ export function createLuaRuntime(options: LuaRuntimeOptions = {}): Runtime {
       // error or a missing handle() is reported here, at load.
       eng.host = probeHost();
       try {
-        eng.api.lua_close(eng.newState());
+        eng.closeState(eng.newState());
       } finally {
         eng.host = null;
       }
@@ -868,8 +1081,12 @@ export function createLuaRuntime(options: LuaRuntimeOptions = {}): Runtime {
             if (api.lua_type(L, INIT) === LUA_TFUNCTION) {
               api.lua_pushvalue(L, INIT);
               eng.pushUtf8(L, config);
-              if (api.lua_pcallk(L, 1, 2, MSGH, 0, 0) !== LUA_OK) {
-                throw loadError(RUNTIME, file, `init failed: ${eng.topMessage(L)}`);
+              if (eng.limited) eng.beginCall();
+              const status = api.lua_pcallk(L, 1, 2, MSGH, 0, 0);
+              if (status !== LUA_OK) {
+                const failed = loadError(RUNTIME, file, `init failed: ${eng.topMessage(L)}`);
+                const limit = eng.limited ? eng.limitError(status, failed.message) : undefined;
+                throw limit ? new LimitExceeded(limit.limit, limit.mechanism, failed.message, { cause: failed }) : failed;
               }
               // `return nil, "why"` (or false, "why") refuses the instance.
               const ok = api.lua_toboolean(L, -2) !== 0;
@@ -881,7 +1098,7 @@ export function createLuaRuntime(options: LuaRuntimeOptions = {}): Runtime {
             }
             api.lua_settop(L, BASE);
           } catch (err) {
-            if (!(err instanceof LuaPanic)) api.lua_close(L);
+            if (!(err instanceof LuaPanic)) eng.closeState(L);
             throw err;
           }
           return new LuaInstance(eng, host, L);

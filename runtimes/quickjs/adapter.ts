@@ -14,6 +14,7 @@ import { getQuickJS, type QuickJSContext, type QuickJSHandle, type QuickJSWASMMo
 import type { RequestContext } from '../abi/context.ts';
 import { LOG_LEVELS, type HostServices, type LoadedFilter, type LogLevel, type Runtime } from '../abi/types.ts';
 import { FilterLoadError, describe, loadError } from '../errors.ts';
+import { LimitExceeded, checkLimits, hasLimits, type RuntimeLimits } from '../limits.ts';
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('quickjs-emscripten/package.json') as { version: string }).version;
@@ -123,6 +124,120 @@ interface ContextInternals {
   memory: { heapValueHandle(p: number): QuickJSHandle };
 }
 
+// ---------------------------------------------------------------------------
+// Limits (opt-in: createQuickJSRuntime({ limits })).
+//
+// CPU: each limited instance's runtime gets an interrupt handler. QuickJS polls it
+// every 10000 branches or calls; the budget is counted from the first poll of a
+// call (so a call pays nothing for it, and a call stops at most one poll interval
+// after its budget, which is microseconds). Once it returns true QuickJS throws
+// an uncatchable "interrupted" error: neither catch nor finally in the filter runs.
+//
+// Memory: setMemoryLimit(budget) on the instance's runtime, and a cap on the
+// growth of the emscripten heap during a call. setMemoryLimit alone bounds little
+// in this build: without malloc_usable_size QuickJS counts each allocation as its
+// 8-byte overhead, so it refuses one allocation larger than the limit but lets a
+// loop of small ones take everything. The heap (one WebAssembly.Memory shared by
+// every QuickJS runtime in the process; one call runs at a time) is therefore not
+// allowed to grow by more than the budget during a limited call: malloc fails and
+// QuickJS throws its own out-of-memory error. This bounds what one call can add to
+// the process, not what one instance holds over many calls (memory freed inside the
+// heap is reused without growing it).
+
+/** The limited call in flight, if any (calls are synchronous: one at a time per thread). */
+let activeLimiter: Limiter | undefined;
+const cappedMemories = new WeakSet<WebAssembly.Memory>();
+
+function capHeapGrowth(memory: WebAssembly.Memory): void {
+  if (cappedMemories.has(memory)) return;
+  cappedMemories.add(memory);
+  const grow = memory.grow;
+  memory.grow = function (this: WebAssembly.Memory, delta: number): number {
+    const lim = activeLimiter;
+    if (lim !== undefined && lim.memBytes !== undefined) {
+      const size = this.buffer.byteLength;
+      // The heap has not grown yet in this call, so its size now is its size at the call's start.
+      if (lim.heapBase < 0) lim.heapBase = size;
+      if (size + delta * 65536 - lim.heapBase > lim.memBytes) {
+        lim.hit = 'memory';
+        throw new RangeError('plugbench: the call would grow the QuickJS heap past its memory budget');
+      }
+    }
+    return grow.call(this, delta);
+  };
+}
+
+class Limiter {
+  readonly cpuMs: number | undefined;
+  readonly memBytes: number | undefined;
+  hit: 'cpu' | 'memory' | undefined;
+  heapBase = -1;
+  private seq = 0;
+  private polledSeq = -1;
+  private startedAt = 0;
+
+  constructor(limits: RuntimeLimits) {
+    this.cpuMs = limits.cpuBudgetMs;
+    this.memBytes = limits.memoryBudgetBytes;
+  }
+
+  /** Arms the limits on a new instance's runtime. */
+  attach(vm: QuickJSContext): void {
+    if (this.memBytes !== undefined) vm.runtime.setMemoryLimit(Math.min(this.memBytes, 2 ** 31 - 1));
+    if (this.cpuMs !== undefined) vm.runtime.setInterruptHandler(() => this.interrupt());
+  }
+
+  enter(): void {
+    this.seq++;
+    this.hit = undefined;
+    this.heapBase = -1;
+    activeLimiter = this;
+  }
+
+  leave(): void {
+    activeLimiter = undefined;
+  }
+
+  private interrupt(): boolean {
+    if (activeLimiter !== this) return false;
+    if (this.polledSeq !== this.seq) {
+      this.polledSeq = this.seq;
+      this.startedAt = Date.now();
+      return false;
+    }
+    if (Date.now() - this.startedAt <= this.cpuMs!) return false;
+    this.hit = 'cpu';
+    return true;
+  }
+
+  /** The error to throw for a call that failed with `err`: a LimitExceeded when a limit did it. */
+  explain(err: unknown): unknown {
+    const message = describe(err);
+    if (this.hit === 'cpu') {
+      return new LimitExceeded('cpu', 'QuickJS interrupt handler (CPU budget)', `quickjs: CPU budget of ${this.cpuMs} ms exceeded: ${message}`, { cause: err });
+    }
+    if (this.memBytes !== undefined && /out of memory/i.test(message)) {
+      const mechanism =
+        this.hit === 'memory'
+          ? "QuickJS out-of-memory error: the call's heap-growth budget (memory.grow refused)"
+          : 'QuickJS memory limit (setMemoryLimit)';
+      return new LimitExceeded('memory', mechanism, `quickjs: memory budget of ${this.memBytes} bytes exceeded: ${message}`, { cause: err });
+    }
+    return err;
+  }
+
+  run<T>(fn: () => T): T {
+    this.enter();
+    try {
+      return fn();
+    } catch (err) {
+      throw this.explain(err);
+    } finally {
+      this.leave();
+    }
+  }
+}
+
 class QuickJSInstance {
   private current: RequestContext | undefined;
   private readonly handleFn: QuickJSHandle;
@@ -138,6 +253,7 @@ class QuickJSInstance {
     script: string,
     file: string,
     private readonly host: HostServices,
+    private readonly limiter?: Limiter,
   ) {
     const internals = vm as unknown as ContextInternals;
     if (!internals.cToHostCallbacks?.callFunction || !internals.module?.HEAPU8 || typeof internals.ctx?.value !== 'number') {
@@ -160,8 +276,9 @@ class QuickJSInstance {
     // whole (shared) wasm module if a runtime is freed with live objects.
     const temps: QuickJSHandle[] = [];
     const keep = (h: QuickJSHandle) => (temps.push(h), h);
+    const guarded = <T>(fn: () => T): T => (limiter ? limiter.run(fn) : fn());
     try {
-      keep(unwrap(vm, vm.evalCode(script, file)));
+      keep(guarded(() => unwrap(vm, vm.evalCode(script, file))));
       const shim = keep(unwrap(vm, vm.evalCode(SHIM, 'plugbench-shim.js')));
       const def = keep(vm.getProp(keep(vm.getProp(vm.global, '__pb_filter')), 'default'));
       const api = keep(unwrap(vm, vm.callFunction(shim, vm.undefined, keep(vm.getProp(vm.global, '__pb_host')), def)));
@@ -175,7 +292,9 @@ class QuickJSInstance {
   init(config: string): void {
     const arg = this.vm.newString(config);
     try {
-      unwrap(this.vm, this.vm.callFunction(this.initFn, this.vm.undefined, arg)).dispose();
+      const call = () => unwrap(this.vm, this.vm.callFunction(this.initFn, this.vm.undefined, arg)).dispose();
+      if (this.limiter) this.limiter.run(call);
+      else call();
     } finally {
       arg.dispose();
       this.initFn.dispose(); // init runs once per instance
@@ -184,18 +303,32 @@ class QuickJSInstance {
 
   /** One QTS_Call with no arguments; the shim guarantees a string result. */
   handle(ctx: RequestContext): string {
-    const { ffi, ctxPtr } = this;
+    const { ffi, ctxPtr, limiter } = this;
     this.current = ctx;
-    const res = ffi.QTS_Call(ctxPtr as never, this.handleFn.value, this.undefinedPtr as never, 0, 0 as never);
+    let res: number;
+    if (limiter === undefined) {
+      res = ffi.QTS_Call(ctxPtr as never, this.handleFn.value, this.undefinedPtr as never, 0, 0 as never) as unknown as number;
+    } else {
+      limiter.enter();
+      try {
+        res = ffi.QTS_Call(ctxPtr as never, this.handleFn.value, this.undefinedPtr as never, 0, 0 as never) as unknown as number;
+      } finally {
+        limiter.leave();
+      }
+    }
     this.current = undefined;
-    const err = ffi.QTS_ResolveException(ctxPtr as never, res);
+    const err = ffi.QTS_ResolveException(ctxPtr as never, res as never);
     if (err) {
-      ffi.QTS_FreeValuePointer(ctxPtr as never, res);
+      ffi.QTS_FreeValuePointer(ctxPtr as never, res as never);
       const handle = (this.vm as unknown as ContextInternals).memory.heapValueHandle(err);
-      unwrap(this.vm, { error: handle } as unknown as ReturnType<QuickJSContext['evalCode']>);
+      try {
+        unwrap(this.vm, { error: handle } as unknown as ReturnType<QuickJSContext['evalCode']>);
+      } catch (e) {
+        throw limiter ? limiter.explain(e) : e;
+      }
     }
     const out = this.readString(res);
-    ffi.QTS_FreeValuePointer(ctxPtr as never, res);
+    ffi.QTS_FreeValuePointer(ctxPtr as never, res as never);
     return out;
   }
 
@@ -309,57 +442,93 @@ class QuickJSInstance {
 
 let modulePromise: Promise<QuickJSWASMModule> | undefined;
 
-const quickjs: Runtime = {
-  name: 'quickjs',
-  source: 'filter.ts',
+export interface QuickJSRuntimeOptions {
+  /** Per-call CPU and memory budgets, enforced with QuickJS's own limits (see Limiter). Default: none. */
+  limits?: RuntimeLimits;
+}
 
-  async info() {
-    return {
-      engine: 'QuickJS (quickjs-emscripten, release-sync wasm)',
-      version: VERSION,
-      notes:
-        'One QuickJS runtime per instance inside the shared emscripten module. A call is one QTS_Call into wasm ' +
-        'plus a string result copied out; each host call crosses back with its arguments copied as UTF-8 strings ' +
-        '(bodies as ArrayBuffers), through quickjs-emscripten’s generic callback path.',
-    };
-  },
+const BASE_NOTES =
+  'One QuickJS runtime per instance inside the shared emscripten module. A call is one QTS_Call into wasm ' +
+  'plus a string result copied out; each host call crosses back with its arguments copied as UTF-8 strings ' +
+  '(bodies as ArrayBuffers), through quickjs-emscripten’s generic callback path.';
 
-  async load(file: string): Promise<LoadedFilter> {
-    const script = await bundleFilter('quickjs', file);
-    const module = await (modulePromise ??= getQuickJS());
-    // Compile check in a scratch VM, so a bad filter fails at load with its own message.
-    const probe = module.newContext();
-    try {
-      unwrap(probe, probe.evalCode(script, file)).dispose();
-      const ok = unwrap(probe, probe.evalCode('typeof (__pb_filter && __pb_filter.default && __pb_filter.default.handle)'));
-      const kind = probe.getString(ok);
-      ok.dispose();
-      if (kind !== 'function') throw new Error('the default export has no handle(req, host) function');
-    } catch (err) {
-      throw err instanceof FilterLoadError ? err : loadError('quickjs', file, err);
-    } finally {
-      probe.dispose();
-    }
-    return {
-      async instantiate(config: string, host: HostServices) {
-        const vm = module.newContext();
-        let instance: QuickJSInstance | undefined;
-        try {
-          instance = new QuickJSInstance(module, vm, script, file, host);
-          instance.init(config);
-        } catch (err) {
-          if (instance) instance.dispose();
-          else vm.dispose();
-          throw new Error(`quickjs: init of ${file} failed: ${describe(err)}`);
-        }
-        return {
-          handle: (ctx: RequestContext) => instance.handle(ctx),
-          memoryBytes: () => instance.memoryBytes(),
-          dispose: () => instance.dispose(),
-        };
-      },
-    };
-  },
-};
+function limitNotes(limits: RuntimeLimits): string {
+  const parts: string[] = [];
+  if (limits.cpuBudgetMs !== undefined) {
+    parts.push(
+      `CPU budget ${limits.cpuBudgetMs} ms per call (init included): the QuickJS interrupt handler, polled every 10000 branches/calls, ` +
+        'counted from the first poll of a call; it throws an uncatchable "interrupted" error and the instance stays usable.',
+    );
+  }
+  if (limits.memoryBudgetBytes !== undefined) {
+    parts.push(
+      `Memory budget ${limits.memoryBudgetBytes} bytes: setMemoryLimit on the instance's runtime (which under emscripten only refuses single ` +
+        'allocations over it: QuickJS cannot measure its allocations here) and, during a call, the shared heap may not grow by more than ' +
+        'the budget (memory.grow refused, QuickJS throws out of memory). It bounds what one call adds to the process, not what an instance holds over many calls.',
+    );
+  }
+  return parts.length ? ' Limits: ' + parts.join(' ') + ' A call pays an enter/leave of the limiter (two assignments).' : ' No limits: an endless loop or a memory bomb is stopped by the caller\'s watchdog, not by the runtime.';
+}
+
+export function createQuickJSRuntime(options: QuickJSRuntimeOptions = {}): Runtime {
+  const limits = checkLimits(options.limits);
+  const limited = hasLimits(limits);
+  return {
+    name: 'quickjs',
+    source: 'filter.ts',
+
+    async info() {
+      return {
+        engine: 'QuickJS (quickjs-emscripten, release-sync wasm)',
+        version: VERSION,
+        notes: BASE_NOTES + limitNotes(limits),
+      };
+    },
+
+    async load(file: string): Promise<LoadedFilter> {
+      const script = await bundleFilter('quickjs', file);
+      const module = await (modulePromise ??= getQuickJS());
+      if (limits.memoryBudgetBytes !== undefined) capHeapGrowth(module.getWasmMemory());
+      // Compile check in a scratch VM, so a bad filter fails at load with its own message.
+      const probe = module.newContext();
+      try {
+        unwrap(probe, probe.evalCode(script, file)).dispose();
+        const ok = unwrap(probe, probe.evalCode('typeof (__pb_filter && __pb_filter.default && __pb_filter.default.handle)'));
+        const kind = probe.getString(ok);
+        ok.dispose();
+        if (kind !== 'function') throw new Error('the default export has no handle(req, host) function');
+      } catch (err) {
+        throw err instanceof FilterLoadError ? err : loadError('quickjs', file, err);
+      } finally {
+        probe.dispose();
+      }
+      return {
+        async instantiate(config: string, host: HostServices) {
+          const vm = module.newContext();
+          const limiter = limited ? new Limiter(limits) : undefined;
+          limiter?.attach(vm);
+          let instance: QuickJSInstance | undefined;
+          try {
+            instance = new QuickJSInstance(module, vm, script, file, host, limiter);
+            instance.init(config);
+          } catch (err) {
+            if (instance) instance.dispose();
+            else vm.dispose();
+            const e = new Error(`quickjs: init of ${file} failed: ${describe(err)}`, { cause: err });
+            // A limit that stopped init stays recognisable as such.
+            throw err instanceof LimitExceeded ? new LimitExceeded(err.limit, err.mechanism, e.message, { cause: err }) : e;
+          }
+          return {
+            handle: (ctx: RequestContext) => instance.handle(ctx),
+            memoryBytes: () => instance.memoryBytes(),
+            dispose: () => instance.dispose(),
+          };
+        },
+      };
+    },
+  };
+}
+
+const quickjs: Runtime = createQuickJSRuntime();
 
 export default quickjs;

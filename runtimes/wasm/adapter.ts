@@ -36,6 +36,7 @@ import { pathToFileURL } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import type { FilterInstance, HostServices, LoadedFilter, Runtime, RuntimeInfo } from '../abi/types.ts';
 import { describe, loadError } from '../errors.ts';
+import { LimitExceeded, checkLimits, type RuntimeLimits } from '../limits.ts';
 import { createBindings } from './bindings.ts';
 
 const RUNTIME = 'wasm';
@@ -56,6 +57,84 @@ export type GlueMode = 'direct' | 'jco' | 'jco-hoisted-debug';
 
 export interface WasmRuntimeOptions {
   glue?: GlueMode;
+  /**
+   * memoryBudgetBytes: the core module's linear memory is given a declared maximum
+   * at load (its initial size plus the budget), so memory.grow fails past it.
+   * cpuBudgetMs is accepted and not enforced: synchronous wasm on the caller's thread
+   * cannot be interrupted without a worker or process boundary (which this adapter
+   * does not have); info().notes says so.
+   */
+  limits?: RuntimeLimits;
+}
+
+const PAGE = 65536;
+const MAX_PAGES_32 = 65536;
+
+function readLeb(bytes: Uint8Array, at: number): { value: number; next: number } {
+  let value = 0;
+  let shift = 0;
+  let i = at;
+  for (;;) {
+    if (i >= bytes.length) throw new Error('truncated LEB128');
+    const b = bytes[i++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) break;
+    shift += 7;
+    if (shift > 35) throw new Error('LEB128 too long');
+  }
+  return { value, next: i };
+}
+
+function leb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) b |= 0x80;
+    out.push(b);
+  } while (value > 0);
+  return out;
+}
+
+/**
+ * A core module with its defined 32-bit memory's maximum set to (initial pages +
+ * extraPages), or to its own maximum when that is lower. Returns the module's
+ * bytes unchanged (and maxPages undefined) when it defines no memory. Throws for a
+ * shared or 64-bit memory, or more than one.
+ */
+export function capCoreMemory(module: Uint8Array, extraPages: number): { bytes: Uint8Array; maxPages?: number; initialPages?: number } {
+  if (module.length < 8 || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d) throw new Error('not a core wasm module');
+  let at = 8;
+  while (at < module.length) {
+    const id = module[at]!;
+    const size = readLeb(module, at + 1);
+    const start = size.next;
+    const end = start + size.value;
+    if (id === 5) {
+      const count = readLeb(module, start);
+      if (count.value === 0) return { bytes: module };
+      if (count.value !== 1) throw new Error(`the module defines ${count.value} memories`);
+      const flags = module[count.next]!;
+      if (flags & ~1) throw new Error(`memory flags 0x${flags.toString(16)} (shared or 64-bit memory) are not supported by the memory budget`);
+      const min = readLeb(module, count.next + 1);
+      let max = Math.min(MAX_PAGES_32, min.value + extraPages);
+      let after = min.next;
+      if (flags & 1) {
+        const own = readLeb(module, min.next);
+        max = Math.min(max, own.value);
+        after = own.next;
+      }
+      const content = [...leb(1), 0x01, ...leb(min.value), ...leb(max), ...module.subarray(after, end)];
+      const section = [5, ...leb(content.length), ...content];
+      const out = new Uint8Array(at + section.length + (module.length - end));
+      out.set(module.subarray(0, at), 0);
+      out.set(section, at);
+      out.set(module.subarray(end), at + section.length);
+      return { bytes: out, maxPages: max, initialPages: min.value };
+    }
+    at = end;
+  }
+  return { bytes: module };
 }
 
 type InstantiateFn = (
@@ -143,21 +222,46 @@ function notes(glue: GlueMode): string {
   );
 }
 
+function limitNotes(limits: RuntimeLimits): string {
+  const parts: string[] = [];
+  if (limits.memoryBudgetBytes !== undefined) {
+    parts.push(
+      `Memory budget ${limits.memoryBudgetBytes} bytes: the core module's linear memory gets a declared maximum at load (initial size + budget, in 64 KiB pages), ` +
+        'so memory.grow fails past it and malloc returns NULL (the guest decides what then; a trap poisons the instance).',
+    );
+  }
+  if (limits.cpuBudgetMs !== undefined) {
+    parts.push(
+      `CPU budget ${limits.cpuBudgetMs} ms: NOT enforced. Synchronous wasm on the caller's thread cannot be interrupted without a worker or ` +
+        'process boundary, which this adapter does not have: an endless loop is stopped only by an outside watchdog.',
+    );
+  }
+  return parts.length ? ' Limits: ' + parts.join(' ') : ' No limits: linear memory may grow to 4 GiB and nothing in-process stops an endless loop.';
+}
+
 export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
   const glue: GlueMode = options.glue ?? 'direct';
   const name = glue === 'direct' ? RUNTIME : `${RUNTIME}-${glue}`;
+  const limits = checkLimits(options.limits);
+  const extraPages = limits.memoryBudgetBytes === undefined ? undefined : Math.ceil(limits.memoryBudgetBytes / PAGE);
 
   return {
     name,
     source: 'filter.wasm',
 
     async info(): Promise<RuntimeInfo> {
-      return { engine: 'jco (component model) on V8', version: `jco-transpile ${jcoTranspileVersion()}, V8 ${process.versions.v8}`, notes: notes(glue) };
+      return {
+        engine: 'jco (component model) on V8',
+        version: `jco-transpile ${jcoTranspileVersion()}, V8 ${process.versions.v8}`,
+        notes: notes(glue) + limitNotes(limits),
+      };
     },
 
     async load(file: string): Promise<LoadedFilter> {
       let instantiateGlue: InstantiateFn;
       const modules = new Map<string, WebAssembly.Module>();
+      /** With a memory budget: the most bytes the component's memory may have. */
+      let memoryCap: number | undefined;
       try {
         const bytes = await readFile(file);
         if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a WebAssembly binary');
@@ -181,8 +285,16 @@ export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
         if (!js) throw new Error('jco produced no filter.js');
         if (glue === 'jco-hoisted-debug') js = hoistDebugCheck(js);
         for (const [path, data] of Object.entries(out.files)) {
-          if (path.endsWith('.wasm')) modules.set(path, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
+          if (!path.endsWith('.wasm')) continue;
+          let core = data as Uint8Array;
+          if (extraPages !== undefined) {
+            const capped = capCoreMemory(core, extraPages);
+            core = capped.bytes;
+            if (capped.maxPages !== undefined) memoryCap = Math.max(memoryCap ?? 0, capped.maxPages * PAGE);
+          }
+          modules.set(path, await WebAssembly.compile(core as Uint8Array<ArrayBuffer>));
         }
+        if (extraPages !== undefined && memoryCap === undefined) throw new Error('the component defines no linear memory to apply the memory budget to');
         const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
         instantiateGlue = await importGlue(js, tag);
       } catch (err) {
@@ -289,6 +401,15 @@ export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
               } catch (err) {
                 poisoned = true;
                 trap = err;
+                // At its declared maximum: the memory budget is what made the guest fail.
+                if (memoryCap !== undefined && memory && memory.buffer.byteLength + PAGE > memoryCap) {
+                  throw new LimitExceeded(
+                    'memory',
+                    'wasm linear-memory maximum (memory budget, declared at load): memory.grow failed',
+                    `${name}: memory budget of ${limits.memoryBudgetBytes} bytes exhausted (linear memory at its maximum of ${memoryCap} bytes): ${describe(err)}`,
+                    { cause: err },
+                  );
+                }
                 throw err;
               } finally {
                 busy = false;
