@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CHILD_PATH, CHILD_TAG, type ChildAnswer, type ChildRequest } from './child.ts';
+import { CHILD_PARTIAL_TAG, CHILD_PATH, CHILD_TAG, type ChildAnswer, type ChildRequest } from './child.ts';
 
 export type { RuntimeSpec } from './child.ts';
 
@@ -78,6 +78,8 @@ export interface ChildOptions {
   timeoutMs: number;
   /** Extra node flags before `--import tsx` (e.g. --expose-gc). */
   nodeFlags?: string[];
+  /** Progress lines the child prints (tagged CHILD_PARTIAL_TAG, the tag removed), as they arrive. */
+  onPartial?(line: Record<string, unknown>): void;
 }
 
 export interface ChildOutcome<A> {
@@ -132,8 +134,25 @@ export function runChild<M extends ChildRequest['mode']>(
   let stderr = '';
   child.stdout!.setEncoding('utf8');
   child.stderr!.setEncoding('utf8');
+  let pending = '';
   child.stdout!.on('data', (d: string) => {
     stdout = (stdout + d).slice(-1_000_000);
+    if (!options.onPartial) return;
+    pending += d;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (!line.startsWith('{') || !line.includes(CHILD_PARTIAL_TAG)) continue;
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (parsed[CHILD_PARTIAL_TAG] !== true) continue;
+        delete parsed[CHILD_PARTIAL_TAG];
+        options.onPartial(parsed);
+      } catch {
+        // not ours
+      }
+    }
   });
   child.stderr!.on('data', (d: string) => {
     stderr = (stderr + d).slice(-8192);

@@ -5,23 +5,39 @@
 //   node [--expose-gc] --import tsx bench/child.ts '<ChildRequest as JSON>'
 //
 // It prints exactly one result line (JSON tagged with CHILD_TAG) on stdout and
-// exits; errors are a result line with `ok: false`. It exits as soon as its
-// stdin closes, so it does not outlive a parent that dies (the parent keeps
-// stdin open as a pipe). Only node: modules are imported statically: the
-// `processMs` figure is the time until this module body runs, and every other
-// import is timed where it happens.
+// exits; errors are a result line with `ok: false`. The memory mode also
+// prints a progress line (tagged CHILD_PARTIAL_TAG) at each instance count it
+// reaches. It exits as soon as its stdin closes, so it does not outlive a
+// parent that dies (the parent keeps stdin open as a pipe). Only node: modules
+// are imported statically (and types, which are erased): the `processMs`
+// figure is the time until this module body runs, and every other import is
+// timed where it happens.
 
 import { performance } from 'node:perf_hooks';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FilterInstance } from '../runtimes/abi/types.ts';
 
 /** How a child recreates a runtime: a built-in by name (and the remote URL, if any), or an external adapter by path. */
 export type RuntimeSpec = { builtin: string; remoteUrl?: string } | { external: string };
 
 export type ChildRequest =
   | { mode: 'coldstart'; runtime: RuntimeSpec; workload: string }
-  | { mode: 'memory'; runtime: RuntimeSpec; workload: string; count: number; baselineWaitMs?: number };
+  | {
+      mode: 'memory';
+      runtime: RuntimeSpec;
+      workload: string;
+      /** Instance counts, measured cumulatively in this one process (smallest first). */
+      counts: number[];
+      baselineWaitMs?: number;
+      /** A count predicted to need more memory than this is skipped (see bench/memory.ts overBudget). */
+      budgetBytes: number;
+      /** The parent's timeout for this child: a count predicted not to fit it is skipped. */
+      timeoutMs: number;
+      /** A count predicted to take the child past this many ms is skipped. */
+      timeBudgetMs?: number;
+    };
 
 /** One load → instantiate → first call, each timed on its own, ms. */
 export interface ColdCycle {
@@ -53,20 +69,37 @@ export interface MemorySnapshot {
   serviceRss?: number;
 }
 
-export interface MemorySample {
+/** One checkpoint of a memory measurement: `count` instances alive. */
+export interface MemoryStep {
   count: number;
-  /** After load, before any instance; after a forced GC. */
-  before: MemorySnapshot;
   /** With `count` instances alive, each having handled one request; after a forced GC. */
   after: MemorySnapshot;
   /** Sum of FilterInstance.memoryBytes() over the instances, when the runtime reports it. */
   engine?: number;
-  /** Mean ms per instance: instantiate plus its one request. */
+  /** Mean ms per instance added since the previous checkpoint: instantiate plus its one request. */
   perInstanceMs: number;
+  /** The child's time since it started, at this checkpoint, ms. */
+  elapsedMs: number;
+}
+
+export interface MemorySample {
+  /** After load, before any instance; after a forced GC. */
+  before: MemorySnapshot;
+  /** One per count measured, in increasing order. */
+  steps: MemoryStep[];
+  /** Counts not tried, and why (predicted over the memory budget or the timeout). */
+  skipped: Array<{ instances: number; reason: string }>;
   /** How long the child waited for its memory to settle before the baseline, ms. */
   waitedMs: number;
   /** pid of the remote service whose RSS was read. */
   servicePid?: number;
+}
+
+/** A line the memory child prints after each checkpoint, so a child that dies later still leaves its earlier counts. */
+export interface MemoryPartial {
+  before: MemorySnapshot;
+  step: MemoryStep;
+  waitedMs: number;
 }
 
 export type ChildAnswer =
@@ -76,6 +109,8 @@ export type ChildAnswer =
 
 /** Marks the result line, so stray output on stdout (from a filter or an engine) cannot be mistaken for it. */
 export const CHILD_TAG = 'plugbench-child@1';
+/** Marks a progress line (MemoryPartial): never taken for the result. */
+export const CHILD_PARTIAL_TAG = 'plugbench-child-partial@1';
 
 export const CHILD_PATH = fileURLToPath(import.meta.url);
 
@@ -156,7 +191,9 @@ async function run(request: ChildRequest): Promise<ChildAnswer> {
   const { loadWorkload } = await import('../workloads/index.ts');
   const { Deployment, ManualClock } = await import('../runtimes/abi/host.ts');
   const workload = await loadWorkload(request.workload);
-  const items = prepareCorpus(workload);
+  // Cold start only calls with the first request: its expected outcome is all
+  // it needs (the whole corpus's, e.g. jwt-auth's signatures, cost ~0.1 s).
+  const items = request.mode === 'coldstart' ? prepareCorpus(workload, 1) : prepareCorpus(workload);
   if (items.length === 0) throw new Error(`workload ${workload.name} has an empty corpus`);
   const harnessMs = performance.now() - t;
 
@@ -199,9 +236,15 @@ async function run(request: ChildRequest): Promise<ChildAnswer> {
       return { ok: true, mode: 'coldstart', processMs, harnessMs, importMs, readyMs, ...cold, reload };
     }
 
-    // memory: `count` instances of one deployment, each having handled one request.
-    const count = request.count;
-    if (!Number.isInteger(count) || count < 1) throw new Error(`instance count must be a positive integer, got ${count}`);
+    // memory: instances of one deployment, each having handled one request,
+    // added up to each count in turn (one process, one baseline: the counts are
+    // checkpoints, so the slope between the two largest is free of the
+    // few-MB noise between processes).
+    const counts = [...new Set(request.counts)].sort((a, b) => a - b);
+    if (counts.length === 0 || counts.some((c) => !Number.isInteger(c) || c < 1)) {
+      throw new Error(`instance counts must be positive integers, got ${request.counts.join(', ')}`);
+    }
+    const { growthOf, overBudget } = await import('./memory.ts');
     const clock = new ManualClock();
     const deployment = new Deployment({ clock, keepLogs: 0 });
     const loaded = await runtime.load(file);
@@ -219,23 +262,45 @@ async function run(request: ChildRequest): Promise<ChildAnswer> {
     }
     const waitedMs = await quiesce(request.baselineWaitMs ?? BASELINE_WAIT_MS);
     const before = await snapshot(servicePid);
-    const instances = [];
-    t = performance.now();
-    for (let i = 0; i < count; i++) {
-      const item = items[i % items.length]!;
-      if (item.nowMs !== undefined) clock.now = item.nowMs;
-      const instance = await loaded.instantiate(workload.config, deployment.host);
-      instances.push(instance);
-      await instance.handle(ctx.reset(item.prepared));
+    const instances: FilterInstance[] = [];
+    const steps: MemoryStep[] = [];
+    const skipped: Array<{ instances: number; reason: string }> = [];
+    let creatingMs = 0;
+    for (const count of counts) {
+      const last = steps[steps.length - 1];
+      if (last) {
+        const done = {
+          instances: last.count,
+          ...growthOf(before, last.after, last.engine),
+          perInstanceMs: creatingMs / last.count,
+          wallMs: performance.now(),
+        };
+        const why = overBudget(done, count, request.timeoutMs, request.budgetBytes, request.timeBudgetMs);
+        if (why) {
+          skipped.push({ instances: count, reason: why });
+          continue;
+        }
+      }
+      const from = instances.length;
+      t = performance.now();
+      while (instances.length < count) {
+        const item = items[instances.length % items.length]!;
+        if (item.nowMs !== undefined) clock.now = item.nowMs;
+        const instance = await loaded.instantiate(workload.config, deployment.host);
+        instances.push(instance);
+        await instance.handle(ctx.reset(item.prepared));
+      }
+      const stepMs = performance.now() - t;
+      creatingMs += stepMs;
+      const after = await snapshot(servicePid);
+      const step: MemoryStep = { count, after, perInstanceMs: stepMs / (count - from), elapsedMs: performance.now() };
+      if (instances.every((i) => typeof i.memoryBytes === 'function')) {
+        step.engine = instances.reduce((sum, i) => sum + i.memoryBytes!(), 0);
+      }
+      steps.push(step);
+      process.stdout.write(JSON.stringify({ [CHILD_PARTIAL_TAG]: true, before, step, waitedMs } satisfies MemoryPartial & Record<string, unknown>) + '\n');
     }
-    const perInstanceMs = (performance.now() - t) / count;
-    const after = await snapshot(servicePid);
-    let engine: number | undefined;
-    if (instances.every((i) => typeof i.memoryBytes === 'function')) {
-      engine = instances.reduce((sum, i) => sum + i.memoryBytes!(), 0);
-    }
-    const sample: MemorySample = { count, before, after, perInstanceMs, waitedMs };
-    if (engine !== undefined) sample.engine = engine;
+    const sample: MemorySample = { before, steps, skipped, waitedMs };
     if (servicePid !== undefined) sample.servicePid = servicePid;
     return { ok: true, mode: 'memory', ...sample };
   } finally {

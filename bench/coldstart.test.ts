@@ -51,6 +51,16 @@ test('native and quickjs: load, instantiate and first call are separate positive
   assert.match(table, /lua × noop: cold start sample 1 of 2: timed out/);
 });
 
+test('a time budget stops after the minimum samples once another would end past it, and says so', async () => {
+  const r = await measureColdStart({ builtin: 'native' }, 'noop', { samples: 6, minSamples: 2, timeoutMs: 30_000, timeBudgetMs: 1 });
+  assert.equal(r.samples, 2, 'the minimum is taken whatever the budget');
+  assert.match(r.stoppedEarly!, /^2 of 6 samples: another would end at ≈ [\d.]+ s, past the time budget of 0 s$/);
+  assert.match(summarizeColdStart([{ runtime: 'native', workload: 'noop', coldStart: r }]), /native × noop: stopped at 2 of 6 samples/);
+  const roomy = await measureColdStart({ builtin: 'native' }, 'noop', { samples: 2, timeoutMs: 30_000, timeBudgetMs: 600_000 });
+  assert.equal(roomy.samples, 2);
+  assert.equal(roomy.stoppedEarly, undefined);
+});
+
 test('a child whose load never resolves is a timeout error within the budget, and is killed', async () => {
   const t0 = performance.now();
   await assert.rejects(

@@ -45,10 +45,19 @@ LOAD_INCLUDES['wasm-jco'] = LOAD_INCLUDES.wasm!;
 LOAD_INCLUDES['wasm-jco-hoisted-debug'] = LOAD_INCLUDES.wasm!;
 
 export interface ColdStartOptions {
-  /** Fresh child processes, one sample each (quick: 3, default: 7). */
+  /** Fresh child processes, one sample each (bench/profiles.ts). */
   samples: number;
   /** Per child process: no result within this many ms kills it and records a timeout. */
   timeoutMs: number;
+  /**
+   * With a time budget (ms, whole measurement): once `minSamples` are taken,
+   * no further sample is started that the mean so far says would end past
+   * the budget. The number taken is in the result (`samples`), the reason in
+   * `stoppedEarly`. A bound on the run's length on a slow or busy machine.
+   */
+  timeBudgetMs?: number;
+  /** Samples taken whatever the time budget. Default 3 (a median and a spread). */
+  minSamples?: number;
 }
 
 export interface ColdStartFigures extends ColdCycle {
@@ -73,6 +82,8 @@ export interface ColdStartResult extends ColdStartFigures {
   wallMs: number;
   /** Set when a sample failed after others succeeded: the figures are of the samples before it. */
   error?: string;
+  /** Set when the time budget ended the measurement before `samples` were taken. */
+  stoppedEarly?: string;
 }
 
 function figures(cycles: readonly ColdCycle[]): { medians: ColdStartFigures; spread: Record<keyof ColdStartFigures, Spread> } {
@@ -102,7 +113,17 @@ export async function measureColdStart(runtime: RuntimeSpec, workload: string, o
   const started = performance.now();
   const samples: ColdStartSample[] = [];
   let error: string | undefined;
+  let stoppedEarly: string | undefined;
+  const minSamples = Math.min(options.samples, options.minSamples ?? 3);
   for (let i = 0; i < options.samples; i++) {
+    if (options.timeBudgetMs !== undefined && i >= minSamples) {
+      const spent = performance.now() - started;
+      const next = spent + spent / i;
+      if (next > options.timeBudgetMs) {
+        stoppedEarly = `${i} of ${options.samples} samples: another would end at ≈ ${(next / 1000).toFixed(1)} s, past the time budget of ${(options.timeBudgetMs / 1000).toFixed(0)} s`;
+        break;
+      }
+    }
     try {
       const { answer } = await runChild({ mode: 'coldstart', runtime, workload }, { timeoutMs: options.timeoutMs });
       samples.push(answer);
@@ -126,6 +147,7 @@ export async function measureColdStart(runtime: RuntimeSpec, workload: string, o
     wallMs: performance.now() - started,
   };
   if (error) result.error = error;
+  if (stoppedEarly) result.stoppedEarly = stoppedEarly;
   return result;
 }
 
@@ -163,6 +185,7 @@ export function summarizeColdStart(runs: readonly ColdStartRun[]): string {
     }
     const err = r.coldStartError ?? c?.error;
     if (err) problems.push(`  ${label}: ${err}`);
+    if (c?.stoppedEarly) problems.push(`  ${label}: stopped at ${c.stoppedEarly}`);
   }
   const lines = [
     textTable(rows),
@@ -170,6 +193,6 @@ export function summarizeColdStart(runs: readonly ColdStartRun[]): string {
       'and engine modules, ready = runtime.info() (remote: starting the service process), both paid once per process; ' +
       'reload = the same cycle again in the same process.',
   ];
-  if (problems.length) lines.push('Cold start problems:', ...problems);
+  if (problems.length) lines.push('Cold start notes:', ...problems);
   return lines.join('\n');
 }

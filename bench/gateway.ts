@@ -136,11 +136,23 @@ class ReplayClock implements Clock {
  * refilled in between — on one connection each pass then meets exactly the
  * state the reference expects.
  */
+/** The corpus clock readings per workload: a corpus is generated (up to ~0.2 s for the payload ones) once, not per gateway. */
+const corpusTimes = new WeakMap<Workload, number[] | null>();
+
+function replayTimes(workload: Workload): number[] | null {
+  let times = corpusTimes.get(workload);
+  if (times === undefined) {
+    const items = workload.corpus();
+    times = items.every((it) => it.nowMs === undefined) ? null : items.map((it) => it.nowMs ?? items[0]!.nowMs ?? 0);
+    corpusTimes.set(workload, times);
+  }
+  return times;
+}
+
 function replaySchedule(workload: Workload | undefined): { items: number; at(k: number, conn: object): number | undefined } | undefined {
   if (!workload) return undefined;
-  const items = workload.corpus();
-  if (items.every((it) => it.nowMs === undefined)) return undefined;
-  const times = items.map((it) => it.nowMs ?? items[0]!.nowMs ?? 0);
+  const times = replayTimes(workload);
+  if (!times) return undefined;
   const n = times.length;
   if (workload.timingClock !== 'advance') {
     return { items: n, at: (k) => (k >= 0 && k < n ? times[k] : undefined) };

@@ -80,6 +80,18 @@ test('headers on native under load: local 400s are non-2xx but expected; no erro
   assert.equal(f.statusCodes['200']! + f.non2xx, f.requests);
 });
 
+test('peak RSS of the serving process under load: recorded, > 0, at least its size when the load started', async () => {
+  const f = await measureGateway(client, { runtime: native, workload: headers }, SHORT);
+  assert.ok(f.gatewayRssBeforeBytes! > 10 * 2 ** 20, `RSS before load ${f.gatewayRssBeforeBytes}`);
+  assert.ok(f.gatewayPeakRssBytes! >= f.gatewayRssBeforeBytes!, `peak ${f.gatewayPeakRssBytes} ≥ before ${f.gatewayRssBeforeBytes}`);
+  const w = f.gatewayRssWatch!;
+  assert.equal(w.pid, process.pid, 'the gateway serves from this process');
+  assert.equal(w.intervalMs, 20);
+  assert.ok(w.samples >= 10, `${w.samples} readings over ~1.3 s at 20 ms`);
+  assert.ok(f.gatewayPeakRssBytes! >= w.afterBytes);
+  assert.equal(f.servicePeakRssBytes, undefined, 'no service process for native');
+});
+
 test('the remote service dying mid-load: the errors are recorded, the measurement completes', async () => {
   const remote = createRemoteRuntime({ timeoutMs: 2000 });
   try {
@@ -94,6 +106,19 @@ test('the remote service dying mid-load: the errors are recorded, the measuremen
     assert.equal(f.errors, f.clientErrors + f.filterErrors);
     assert.equal(f.unexpected, f.non2xx, 'every 503 is unexpected');
     assert.match(f.firstError!, /remote/);
+  } finally {
+    await remote.close();
+  }
+});
+
+test('remote under load: the filter service process has its own RSS figures beside the gateway’s', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const remote = createRemoteRuntime({ timeoutMs: 5000 });
+  try {
+    const f = await measureGateway(client, { runtime: remote, workload: noop }, SHORT);
+    assert.equal(f.errors, 0, f.firstError);
+    assert.ok(f.serviceRssBeforeBytes! > 10 * 2 ** 20, `service RSS before ${f.serviceRssBeforeBytes}`);
+    assert.ok(f.servicePeakRssBytes! >= f.serviceRssBeforeBytes!);
+    assert.ok(f.gatewayPeakRssBytes! > 0);
   } finally {
     await remote.close();
   }
@@ -157,7 +182,7 @@ test('the summary gains a load table: ceiling per workload, ×bare, p99, errors 
     { runtime: 'native', workload: 'noop', verified: true, load: fig(9000) },
     { runtime: 'remote', workload: 'noop', verified: true, load: fig(1500, { errors: 12, unexpected: 12 }) },
     { runtime: 'lua', workload: 'noop', verified: true, loadError: '[lua × noop] HTTP load: gateway lua × noop: boom' },
-    { runtime: 'native', workload: 'headers', verified: true, load: fig(4000) },
+    { runtime: 'native', workload: 'headers', verified: true, load: fig(4000, { gatewayRssBeforeBytes: 100 * 2 ** 20, gatewayPeakRssBytes: 112.5 * 2 ** 20 }) },
   ];
   const results: Results = {
     schema: 'plugbench/results@1',
@@ -167,11 +192,14 @@ test('the summary gains a load table: ceiling per workload, ×bare, p99, errors 
     baseline: { load: fig(10000), loadByWorkload: { noop: fig(10000), headers: fig(5000) } } as LoadBaseline,
   };
   const out = loadSummary(results)!;
-  assert.match(out, /noop\s+bare\s+10000\s+1\s+0\.40\s+1\.25\s+0\s+0\s+41%\s+97%/);
+  assert.match(out, /noop\s+bare\s+10000\s+1\s+0\.40\s+1\.25\s+0\s+0\s+41%\s+97%\s+-\n/, 'no RSS figures: -');
   assert.match(out, /\n\s+native\s+9000\s+0\.90\s/);
   assert.match(out, /\n\s+remote\s+1500\s+0\.15\s+0\.40\s+1\.25\s+12\s+12\s/);
   assert.match(out, /\n\s+lua\s+failed/);
   assert.match(out, /headers\s+bare\s+5000[\s\S]*\n\s+native\s+4000\s+0\.80\s/, 'each workload against its own ceiling');
+  assert.match(out, /\n\s+native\s+4000\s.*\s113 \(\+13\)\n/, 'gateway RSS: peak MiB (+growth under load)');
+  assert.match(out, /gateway RSS = peak resident set .* every 20 ms/);
+  assert.doesNotMatch(out, /service RSS/, 'no service column without a remote service figure');
   assert.match(out, /closed loop, 4 connections, 2\.0 s per row/);
   assert.match(out, /HTTP load problems:\n {2}\[lua × noop\] HTTP load: gateway lua × noop: boom/);
   assert.ok(summaryTable(results).includes(out), 'the summary carries the load table');

@@ -13,6 +13,17 @@
 // response's status otherwise), and the CPU use of the client and of the
 // gateway process, so a reader can tell when the client is the bottleneck.
 //
+// Memory under load: the resident set of the process that serves — the gateway
+// runs in this (the harness) process, so that is this process — right before
+// the load starts and its peak from the start of the warm-up to the end of the
+// measured run (bench/rss.ts: read every RSS_SAMPLE_MS = 20 ms, exact when the
+// process's lifetime high-water mark rose meanwhile). Being the harness, the
+// process also holds every runtime opened in the run and its leftovers, so
+// the absolute figure is not one runtime's alone: the growth under load
+// (peak − before) is what this pair's load added. For the remote runtime the
+// filters run in the service process: its resident set is watched the same
+// way (`serviceRssBeforeBytes`, `servicePeakRssBytes`; Linux /proc).
+//
 // Closed loop by default: each connection sends its next request when the
 // previous answer arrived. `rate` asks autocannon for a fixed overall rate
 // (overallRate) for latency-under-load curves. What autocannon 9 does there,
@@ -47,6 +58,8 @@
 // counts the extra 429s — that is the workload doing its job, not an error.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../runtimes/abi/types.ts';
@@ -54,6 +67,7 @@ import { describe } from '../runtimes/errors.ts';
 import type { Results, RunResult } from '../reports/schema.ts';
 import type { Workload } from '../workloads/types.ts';
 import { startGateway, type GatewayOptions } from './gateway.ts';
+import { RSS_SAMPLE_MS, watchRss, type RssPeak } from './rss.ts';
 import type { ClientFigures, ClientMessage, LoadJob } from './load-client.ts';
 import type { ProgressEvent } from './run.ts';
 
@@ -98,6 +112,15 @@ export interface LoadFigures {
   gatewayCpuPercent: number;
   /** Filter instances the gateway ended with. */
   instances: number;
+  /** Resident set of the gateway's process (this harness process) when the load started, bytes. */
+  gatewayRssBeforeBytes?: number;
+  /** Its peak from the start of the warm-up to the end of the measured run, bytes. */
+  gatewayPeakRssBytes?: number;
+  /** How the peak was taken: readings, interval, whether it is the kernel's exact high-water mark. */
+  gatewayRssWatch?: Pick<RssPeak, 'samples' | 'intervalMs' | 'exact' | 'afterBytes'> & { pid: number };
+  /** Remote runtime: the filter service process's resident set when the load started, and its peak, bytes (Linux). */
+  serviceRssBeforeBytes?: number;
+  servicePeakRssBytes?: number;
   /** Fixed-rate mode: the requested overall rate. */
   rate?: number;
   /** autocannon's own figures (whole ms; coordinated-omission corrected in rate mode). */
@@ -118,6 +141,34 @@ export interface LoadBaseline {
 }
 
 // ---------------------------------------------------------------------------
+
+/** Seconds of unrecorded load on the bare server before the phase's first row. */
+export const INITIAL_WARMUP_S = 1;
+
+let gcFunction: (() => void) | undefined | null;
+
+/**
+ * A full GC of this (the gateway's) process before each row, outside the
+ * measured time: the micro phase and earlier rows leave a large heap of
+ * garbage, and a row that happened to pay for collecting it ran measurably
+ * slower than its neighbours (the bare ceiling, measured first, most often).
+ * Every row then starts from the same state, and its RSS before load is not
+ * inflated by garbage. Uses --expose-gc's gc(), enabled at run time.
+ */
+export function collectGarbage(): void {
+  if (gcFunction === undefined) {
+    gcFunction = (globalThis as { gc?: () => void }).gc ?? null;
+    if (!gcFunction) {
+      try {
+        v8.setFlagsFromString('--expose-gc');
+        gcFunction = vm.runInNewContext('gc') as () => void;
+      } catch {
+        gcFunction = null;
+      }
+    }
+  }
+  gcFunction?.();
+}
 
 /** The load generator's process, reused for every measurement of a run. */
 export class LoadClient {
@@ -237,6 +288,17 @@ export async function measureGateway(
   const workload = gatewayOptions.workload;
   if (!workload) throw new Error('measureGateway needs a workload (its corpus is what the client replays)');
   const gateway = await startGateway({ maxInstances: load.connections, ...gatewayOptions });
+  let servicePid: number | undefined;
+  const runtime = gatewayOptions.runtime as { service?: () => Promise<{ pid?: number }> } | undefined;
+  if (typeof runtime?.service === 'function') {
+    try {
+      servicePid = (await runtime.service()).pid;
+    } catch {
+      // No service figures; its failures show in the load figures.
+    }
+  }
+  const rssWatch = watchRss(process.pid, RSS_SAMPLE_MS);
+  const serviceWatch = servicePid !== undefined && servicePid !== process.pid ? watchRss(servicePid, RSS_SAMPLE_MS) : undefined;
   try {
     let cpuAt = process.cpuUsage();
     let t0 = performance.now();
@@ -260,6 +322,8 @@ export async function measureGateway(
     );
     const cpu = process.cpuUsage(cpuAt);
     const wallMs = performance.now() - t0;
+    const rss = rssWatch.stop();
+    const serviceRss = serviceWatch?.stop();
     const s = gateway.stats();
     const filterErrors = figures.gatewayErrors;
     const out: LoadFigures = {
@@ -286,10 +350,21 @@ export async function measureGateway(
       instances: s.instances,
       autocannon: { latencyMs: figures.autocannon.latencyMs },
     };
+    if (rss) {
+      out.gatewayRssBeforeBytes = rss.beforeBytes;
+      out.gatewayPeakRssBytes = rss.peakBytes;
+      out.gatewayRssWatch = { samples: rss.samples, intervalMs: rss.intervalMs, exact: rss.exact, afterBytes: rss.afterBytes, pid: process.pid };
+    }
+    if (serviceRss) {
+      out.serviceRssBeforeBytes = serviceRss.beforeBytes;
+      out.servicePeakRssBytes = serviceRss.peakBytes;
+    }
     if (figures.rate) out.rate = figures.rate;
     if (s.firstError) out.firstError = s.firstError;
     return out;
   } finally {
+    rssWatch.stop();
+    serviceWatch?.stop();
     await gateway.close();
   }
 }
@@ -326,11 +401,14 @@ export async function measureLoad(args: MeasureLoadArgs): Promise<void> {
   let client: LoadClient | undefined;
   try {
     // The first measurement of a process would also pay for JIT-compiling the
-    // server and client paths: warm both on the bare server first, unrecorded.
+    // server and client paths: warm both on the bare server first, unrecorded
+    // (at least INITIAL_WARMUP_S: the first row is the bare ceiling everything
+    // on that workload is divided by).
     if (options.warmupS > 0) {
       try {
         client = await LoadClient.start();
-        await measureGateway(client, { workload: jobs[0]!.workload }, { ...options, durationS: options.warmupS, warmupS: 0 });
+        collectGarbage();
+        await measureGateway(client, { workload: jobs[0]!.workload }, { ...options, durationS: Math.max(INITIAL_WARMUP_S, options.warmupS), warmupS: 0 });
       } catch {
         // Whatever went wrong shows again, and is recorded, in the first real measurement.
       }
@@ -345,6 +423,7 @@ export async function measureLoad(args: MeasureLoadArgs): Promise<void> {
       let error: string | undefined;
       try {
         if (!client?.alive) client = await LoadClient.start();
+        collectGarbage();
         const figures = await measureGateway(client, { runtime: job.runtime, workload: job.workload }, options);
         if (job.run) {
           job.run.load = figures;

@@ -84,3 +84,27 @@ test('a child that hangs is reported as a timeout within the budget', async () =
   assert.ok(performance.now() - t0 < 1500 + 1500);
   assert.equal(liveChildren(), 0);
 });
+
+test('the counts are checkpoints in one child: one that stops answering at a large count keeps the smaller ones', async () => {
+  const r = await measureMemory({ external: join(root, 'test', 'fixtures', 'hang-after-adapter.ts') }, 'noop', {
+    counts: [1, 5, 50, 100],
+    timeoutMs: 8000,
+    baselineWaitMs: 200,
+  });
+  assert.deepEqual(r.byCount.map((c) => c.instances), [1, 5]);
+  assert.match(r.error ?? '', /^memory with 50 instances: timed out: no result within 8000 ms \(child killed\)$/);
+  assert.deepEqual(r.skipped, [{ instances: 100, reason: 'not tried: 50 instances failed' }]);
+  assert.ok(r.byCount[1]!.wallMs > r.byCount[0]!.wallMs, 'wallMs is the child’s time at each checkpoint');
+  assert.equal(r.byCount[0]!.settleMs, r.byCount[1]!.settleMs, 'one baseline for every count');
+  assert.equal(liveChildren(), 0);
+});
+
+test('a time budget skips a count the pace so far says would take the child past it', () => {
+  const done = count(100, { perInstanceMs: 10, wallMs: 3000 });
+  assert.equal(overBudget(done, 1000, 120_000, 1e12), undefined, 'no budget: only the timeout counts');
+  assert.equal(overBudget(done, 1000, 120_000, 1e12, 20_000), undefined, '3 s + 900 × 12 ms = 13.8 s fits 20 s');
+  assert.match(
+    overBudget(done, 1000, 120_000, 1e12, 10_000)!,
+    /^estimated 13\.8 s to reach 1000 instances \(10\.00 ms each at 100\) exceeds the time budget of 10 s$/,
+  );
+});

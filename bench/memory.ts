@@ -1,13 +1,22 @@
 // Memory per instance (DESIGN §4): what one more instance of a filter costs.
 //
-// For each instance count N (e.g. 1, 10, 100, 1000) a fresh child process
-// (bench/child.ts, node --expose-gc) loads the filter, forces GC and takes a
-// snapshot, creates N instances of one deployment — each handles one corpus
-// request, so lazily allocated state is counted — forces GC again and takes a
-// second snapshot. Growth = after − before within that process. The figure
-// per instance is the slope of growth between the two largest counts (see
-// slopes()), not growth / N: whatever is paid once (code compiled on first
-// use, a heap grown in large steps) lands in the intercept, `fixedBytes`.
+// One fresh child process per runtime × workload (bench/child.ts, node
+// --expose-gc) loads the filter, forces GC and takes a baseline snapshot, then
+// adds instances of one deployment — each handles one corpus request, so
+// lazily allocated state is counted — up to each instance count N in turn
+// (e.g. 1, 10, 100, 1000), forcing GC and taking a snapshot at every count.
+// Growth = snapshot − baseline within that process. The figure per instance
+// is the slope of growth between the two largest counts (see slopes()), not
+// growth / N: whatever is paid once (code compiled on first use, a heap grown
+// in large steps) lands in the intercept, `fixedBytes`.
+//
+// The counts are checkpoints in one process rather than one process per count
+// (as until 2026-11): the slope between two checkpoints shares its baseline,
+// so it no longer carries the few MB of noise between two processes' baselines,
+// and the child's fixed cost (node + tsx start, imports, waiting for memory to
+// settle: 1.5–4 s) is paid once per pair instead of once per count. The child
+// prints each checkpoint as it reaches it, so a child killed at a large count
+// still leaves the smaller ones.
 //
 // Measured, per process: RSS, V8 heap used, V8 external memory (Node counts
 // array buffers inside it; `arrayBuffers` is also given alone), and what the
@@ -25,12 +34,13 @@
 // a span of instances that grows RSS well beyond it (100 → 1000).
 //
 // Larger counts are skipped, with the reason recorded, when the smaller ones
-// predict they would exceed the memory budget or the per-child timeout.
+// predict they would exceed the memory budget or the child's timeout (the
+// child decides, with overBudget() below, before adding instances).
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { RunResult } from '../reports/schema.ts';
-import type { MemorySample, MemorySnapshot, RuntimeSpec } from './child.ts';
+import type { MemoryPartial, MemorySnapshot, MemoryStep, RuntimeSpec } from './child.ts';
 import { runChild } from './child-process.ts';
 import { textTable } from './stats-small.ts';
 
@@ -56,12 +66,18 @@ export const ENGINE_MEASURE: Record<string, string> = {
 export const MEMORY_NODE_FLAGS = ['--expose-gc', '--no-flush-bytecode'];
 
 export interface MemoryOptions {
-  /** Instance counts, each in its own child process (quick: [1, 10, 100], default: [1, 10, 100, 1000]). */
+  /** Instance counts, checkpoints in one child process (bench/profiles.ts). */
   counts: number[];
-  /** Per child process: no result within this many ms kills it and records a timeout. */
+  /** The child process (all counts): no result within this many ms kills it and records a timeout. */
   timeoutMs: number;
   /** A count predicted to need more than this is skipped. Default: the smaller of 4 GiB and half the free memory. */
   budgetBytes?: number;
+  /**
+   * Wall time the measurement should stay within, ms: a count predicted to
+   * take the child past it is skipped, with the reason (a bound on the run's
+   * length on a slow or busy machine; the smaller counts still give a slope).
+   */
+  timeBudgetMs?: number;
   /** Longest wait for the child's memory to settle before its baseline (see bench/child.ts), ms. Default 2500. */
   baselineWaitMs?: number;
 }
@@ -79,11 +95,11 @@ export interface MemoryFigures {
 export interface MemoryCount extends MemoryFigures {
   /** Instances alive; the figures are growth over the child's own baseline, bytes (not per instance). */
   instances: number;
-  /** Mean ms per instance: instantiate plus its one request. */
+  /** Mean ms per instance added since the previous count: instantiate plus its one request. */
   perInstanceMs: number;
-  /** The child process's wall time, ms. */
+  /** The child process's time since it started, at this count, ms. */
   wallMs: number;
-  /** Of which waiting for memory to settle before the baseline, ms. */
+  /** Of which waiting for memory to settle before the baseline, ms (the same for every count of a child). */
   settleMs: number;
 }
 
@@ -108,17 +124,18 @@ export interface MemoryResult {
 
 type Key = keyof MemoryFigures;
 
-function growth(sample: MemorySample): MemoryFigures {
-  const d = (f: (s: MemorySnapshot) => number) => f(sample.after) - f(sample.before);
+/** Growth between two snapshots of one process; `engine` is the instances' own figure, summed. */
+export function growthOf(before: MemorySnapshot, after: MemorySnapshot, engine: number | undefined): MemoryFigures {
+  const d = (f: (s: MemorySnapshot) => number) => f(after) - f(before);
   const g: MemoryFigures = {
     rss: d((s) => s.rss),
     heap: d((s) => s.heapUsed),
     external: d((s) => s.external),
     arrayBuffers: d((s) => s.arrayBuffers),
   };
-  if (sample.engine !== undefined) g.engine = sample.engine;
-  if (sample.before.serviceRss !== undefined && sample.after.serviceRss !== undefined) {
-    g.serviceRss = sample.after.serviceRss - sample.before.serviceRss;
+  if (engine !== undefined) g.engine = engine;
+  if (before.serviceRss !== undefined && after.serviceRss !== undefined) {
+    g.serviceRss = after.serviceRss - before.serviceRss;
     if (g.engine === undefined) g.engine = g.serviceRss;
   }
   return g;
@@ -157,8 +174,17 @@ export function slopes(byCount: readonly MemoryCount[]): { bytesPerInstance: Mem
   return { bytesPerInstance, fixedBytes };
 }
 
-/** Why `count` should not be tried, judging by the largest count measured so far; undefined when it fits. */
-export function overBudget(done: MemoryCount, count: number, timeoutMs: number, budgetBytes: number): string | undefined {
+/**
+ * Why `count` should not be tried, judging by the largest count measured so
+ * far (`wallMs`: the child's time so far); undefined when it fits.
+ */
+export function overBudget(
+  done: Pick<MemoryCount, 'instances' | 'rss' | 'heap' | 'external' | 'engine' | 'serviceRss' | 'perInstanceMs' | 'wallMs'>,
+  count: number,
+  timeoutMs: number,
+  budgetBytes: number,
+  timeBudgetMs?: number,
+): string | undefined {
   // Growth / N over-estimates the slope (it includes the fixed part): safe for a budget.
   const perInstance = Math.max(0, done.rss, done.engine ?? 0, done.serviceRss ?? 0, done.heap + done.external) / done.instances;
   const bytes = perInstance * count;
@@ -170,15 +196,20 @@ export function overBudget(done: MemoryCount, count: number, timeoutMs: number, 
   if (ms > timeoutMs * 0.8) {
     return `estimated ${(ms / 1000).toFixed(1)} s for ${count} instances (${done.perInstanceMs.toFixed(2)} ms each at ${done.instances}) does not fit the ${(timeoutMs / 1000).toFixed(0)} s timeout`;
   }
+  // Within the time budget: the instances still to add, at the pace so far, after what the child has spent.
+  const untilMs = done.wallMs + Math.max(0, count - done.instances) * done.perInstanceMs * 1.2;
+  if (timeBudgetMs !== undefined && untilMs > timeBudgetMs) {
+    return `estimated ${(untilMs / 1000).toFixed(1)} s to reach ${count} instances (${done.perInstanceMs.toFixed(2)} ms each at ${done.instances}) exceeds the time budget of ${(timeBudgetMs / 1000).toFixed(0)} s`;
+  }
   return undefined;
 }
 
 /**
- * Measures memory per instance of `workload` on `runtime`, one fresh child
- * process per count, smallest first. A failing count (timeout, crash, error)
- * ends the measurement: with no count before it the promise rejects with a
- * message saying what happened; otherwise the earlier counts are reported
- * with `error` set.
+ * Measures memory per instance of `workload` on `runtime` in one fresh child
+ * process, the counts as checkpoints, smallest first. A failure (timeout,
+ * crash, error) ends the measurement: with no count before it the promise
+ * rejects with a message saying what happened; otherwise the earlier counts
+ * are reported with `error` set.
  */
 export async function measureMemory(runtime: RuntimeSpec, workload: string, options: MemoryOptions): Promise<MemoryResult> {
   const started = performance.now();
@@ -186,26 +217,47 @@ export async function measureMemory(runtime: RuntimeSpec, workload: string, opti
   const counts = [...new Set(options.counts)].sort((a, b) => a - b);
   const bad = counts.filter((c) => !Number.isInteger(c) || c < 1);
   if (bad.length) throw new Error(`memory: instance counts must be positive integers, got ${bad.join(', ')}`);
+  if (counts.length === 0) throw new Error('memory: no instance counts requested');
   const byCount: MemoryCount[] = [];
-  const skipped: Array<{ instances: number; reason: string }> = [];
+  const toCount = (before: MemorySnapshot, step: MemoryStep, waitedMs: number): MemoryCount => ({
+    instances: step.count,
+    ...growthOf(before, step.after, step.engine),
+    perInstanceMs: step.perInstanceMs,
+    wallMs: step.elapsedMs,
+    settleMs: waitedMs,
+  });
+  let skipped: Array<{ instances: number; reason: string }> = [];
   let error: string | undefined;
-  for (const count of counts) {
-    const last = byCount[byCount.length - 1];
-    const why = last && overBudget(last, count, options.timeoutMs, budget);
-    if (why) {
-      skipped.push({ instances: count, reason: why });
-      continue;
-    }
-    try {
-      const { answer, wallMs } = await runChild({ mode: 'memory', runtime, workload, count, baselineWaitMs: options.baselineWaitMs }, { timeoutMs: options.timeoutMs, nodeFlags: MEMORY_NODE_FLAGS });
-      byCount.push({ instances: count, ...growth(answer), perInstanceMs: answer.perInstanceMs, wallMs, settleMs: answer.waitedMs });
-    } catch (err) {
-      error = `memory with ${count} instances: ${(err as Error).message}`;
-      for (const c of counts.filter((c) => c > count)) skipped.push({ instances: c, reason: `not tried: ${count} instances failed` });
-      break;
-    }
+  try {
+    const { answer } = await runChild(
+      {
+        mode: 'memory',
+        runtime,
+        workload,
+        counts,
+        baselineWaitMs: options.baselineWaitMs,
+        budgetBytes: budget,
+        timeoutMs: options.timeoutMs,
+        timeBudgetMs: options.timeBudgetMs,
+      },
+      {
+        timeoutMs: options.timeoutMs,
+        nodeFlags: MEMORY_NODE_FLAGS,
+        onPartial: (line) => {
+          const p = line as unknown as MemoryPartial;
+          if (p.step && p.before) byCount.push(toCount(p.before, p.step, p.waitedMs));
+        },
+      },
+    );
+    byCount.length = 0;
+    for (const step of answer.steps) byCount.push(toCount(answer.before, step, answer.waitedMs));
+    skipped = answer.skipped;
+  } catch (err) {
+    const next = counts.find((c) => !byCount.some((b) => b.instances === c)) ?? counts[counts.length - 1]!;
+    error = `memory with ${next} instances: ${(err as Error).message}`;
+    for (const c of counts.filter((c) => c > next)) skipped.push({ instances: c, reason: `not tried: ${next} instances failed` });
   }
-  if (byCount.length === 0) throw new Error(error ?? (skipped[0] ? `memory: ${skipped[0].reason}` : 'memory: no instance counts requested'));
+  if (byCount.length === 0) throw new Error(error ?? (skipped[0] ? `memory: ${skipped[0].reason}` : 'memory: no instance counts measured'));
 
   const { bytesPerInstance, fixedBytes } = slopes(byCount);
   const result: MemoryResult = {
@@ -267,7 +319,7 @@ export function summarizeMemory(runs: readonly MemoryRun[]): string {
   }
   const lines = [
     textTable(rows),
-    'Growth per extra instance: slope between the two largest counts, each count in a fresh process, after forced GCs; ' +
+    'Growth per extra instance: slope between the two largest counts, all counts as checkpoints in one fresh process per pair, after forced GCs; ' +
       'each instance handled one request. external includes array buffers (and wasm memories).',
     ...[...notes].map(([rt, what]) => `  engine, ${rt}: ${what}`),
   ];

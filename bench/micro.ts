@@ -14,6 +14,8 @@ export interface MicroOptions {
   timeMs: number;
   /** Warm-up time per task, ms. */
   warmupMs: number;
+  /** Fewest samples whatever the time (default MIN_SAMPLES): what a call slower than timeMs / minSamples gets. */
+  minSamples?: number;
 }
 
 const BATCH_TARGET_NS = 50_000;
@@ -21,21 +23,50 @@ const BATCH_TARGET_NS = 50_000;
 /** One call: reset the context to the next request and run the filter. */
 export type Call = () => string | Promise<string>;
 
+/**
+ * Run for ~CALIBRATE_NS to find the cost of one call: chunks of 1, 2, 4, …
+ * calls, each timed as a whole (so the timer's own cost is not charged to
+ * every call), the last and largest chunk giving the estimate. A call that
+ * takes longer than BATCH_TARGET_NS gets a batch of one whatever the
+ * estimate, so there is no minimum call count: a 250 ms call (QuickJS
+ * redacting 1 MiB) is calibrated by its first call instead of by seconds of
+ * repeats.
+ */
+const CALIBRATE_NS = 20_000_000n;
+
 async function calibrate(call: Call, isAsync: boolean): Promise<number> {
-  // Run for ~20 ms (or 200 calls at least) to find the cost of one call.
-  let calls = 0;
   const start = process.hrtime.bigint();
-  let elapsed = 0n;
-  while (elapsed < 20_000_000n || calls < 200) {
-    if (isAsync) await call();
-    else call();
-    calls++;
-    elapsed = process.hrtime.bigint() - start;
-    if (elapsed > 2_000_000_000n) break;
+  let n = 1;
+  let perCall: number;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      if (isAsync) await call();
+      else call();
+    }
+    const t1 = process.hrtime.bigint();
+    perCall = Number(t1 - t0) / n;
+    if (t1 - start >= CALIBRATE_NS) break;
+    n *= 2;
   }
-  const perCall = Number(elapsed) / calls;
   return Math.max(1, Math.round(BATCH_TARGET_NS / perCall));
 }
+
+/**
+ * Fewest samples per measurement, whatever the time budget: enough for a
+ * median, p99 of the batch means and a margin of error (reported as `rme`,
+ * so a reader sees what a slow pair's few samples are worth). Only calls of
+ * more than timeMs / MIN_SAMPLES reach it (the slowest body sizes). A
+ * profile may lower it (MicroOptions.minSamples) where its budget is tight.
+ */
+export const MIN_SAMPLES = 10;
+/**
+ * Fewest warm-up samples. Fast calls are warmed up by warmupMs (thousands of
+ * batches); a call of 100 ms or more has already run in the probe and the
+ * calibration, and tinybench's default of 16 warm-up samples would spend
+ * seconds on it for nothing.
+ */
+export const MIN_WARMUP_SAMPLES = 2;
 
 export async function measureMicro(call: Call, options: MicroOptions): Promise<MicroFigures> {
   const probe = call();
@@ -49,7 +80,8 @@ export async function measureMicro(call: Call, options: MicroOptions): Promise<M
   const bench = new Bench({
     time: options.timeMs / batch,
     warmupTime: options.warmupMs / batch,
-    iterations: 16,
+    iterations: options.minSamples ?? MIN_SAMPLES,
+    warmupIterations: MIN_WARMUP_SAMPLES,
     throws: true,
   });
   if (isAsync) {

@@ -14,6 +14,8 @@ export interface CommonOptions {
   /** HTTP load: concurrent connections (default from the profile). */
   connections?: number;
   remoteUrl?: string;
+  /** Cold start and memory: these workloads instead of the profile's ('all', or [] for none). */
+  footprintWorkloads?: string[] | 'all';
   help: boolean;
 }
 
@@ -26,6 +28,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --runtime ./adapter.ts  add an external runtime adapter (repeatable)
   --json FILE             where to write the results file (default: reports/out/<stamp>.json)
   --no-load               skip the HTTP load phase
+  --footprint-workloads x,y
+                          cold start and memory for these workloads instead of the profile's
+                          (quick: noop; default: noop,jwt-auth), 'all', or 'none' to skip both
   --connections N         HTTP load: concurrent connections (quick 4, default 16)
   --rate N                HTTP load at a fixed N requests/s overall (autocannon overallRate)
                           instead of closed loop; see bench/load.ts on coordinated omission
@@ -38,6 +43,16 @@ function positive(flag: string, text: string | undefined): number | undefined {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number ≥ 1, not ${JSON.stringify(text)}`);
   return n;
+}
+
+function footprintList(text: string | undefined): string[] | 'all' | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (t === 'all') return 'all';
+  if (t === 'none') return [];
+  const list = t.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error(`--footprint-workloads needs workload names, 'all' or 'none', not ${JSON.stringify(text)}`);
+  return list;
 }
 
 export function parseCommonOptions(argv: string[]): CommonOptions {
@@ -55,6 +70,7 @@ export function parseCommonOptions(argv: string[]): CommonOptions {
       connections: { type: 'string' },
       rate: { type: 'string' },
       'remote-url': { type: 'string' },
+      'footprint-workloads': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,6 +84,7 @@ export function parseCommonOptions(argv: string[]): CommonOptions {
     rate: positive('--rate', values.rate),
     connections: positive('--connections', values.connections),
     remoteUrl: values['remote-url'],
+    footprintWorkloads: footprintList(values['footprint-workloads']),
     help: values.help!,
   };
 }

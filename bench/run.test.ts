@@ -80,3 +80,17 @@ test('timing replays the corpus clock (or advances it pass after pass for statef
     assert.deepEqual(seen, expected, mode);
   }
 });
+
+test('a pair loads (compiles) its filter once: verification and timing instantiate it separately', async () => {
+  let loads = 0;
+  const counting = { ...native, load: (file: string) => (loads++, native.load(file)) };
+  const results = await runBench({
+    profile: { ...tiny, microBySize: { timeMs: 5, warmupMs: 1 } },
+    runtimes: [{ label: 'native', get: async () => counting }],
+    workloads: [noop, headers],
+  });
+  assert.ok(results.runs.every((r) => r.verified));
+  assert.equal(loads, 2);
+  assert.equal(results.config.microTimeMs, 20);
+  assert.equal(results.config.microBySizeTimeMs, 5);
+});

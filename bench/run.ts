@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { RequestContext } from '../runtimes/abi/context.ts';
 import { Deployment, ManualClock } from '../runtimes/abi/host.ts';
-import type { FilterInstance, Runtime } from '../runtimes/abi/types.ts';
+import type { FilterInstance, LoadedFilter, Runtime } from '../runtimes/abi/types.ts';
 import { describe } from '../runtimes/errors.ts';
 import { RESULTS_SCHEMA, type Results, type RunResult } from '../reports/schema.ts';
 import type { Workload } from '../workloads/types.ts';
@@ -63,8 +63,7 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function instantiate(runtime: Runtime, file: string, workload: Workload, deployment: Deployment): Promise<FilterInstance> {
-  const loaded = await withTimeout(runtime.load(file), `${runtime.name}: load of ${file}`);
+function instantiate(runtime: Runtime, loaded: LoadedFilter, file: string, workload: Workload, deployment: Deployment): Promise<FilterInstance> {
   return withTimeout(loaded.instantiate(workload.config, deployment.host), `${runtime.name}: instantiate of ${file}`);
 }
 
@@ -111,9 +110,12 @@ async function runPair(
   }
 
   // Verification: a fresh deployment on a hand-set clock, so outputs are reproducible.
+  // The filter is loaded (compiled) once; verification and timing instantiate it
+  // separately (cold start measures loading, in fresh processes).
   progress('load');
+  const loaded = await withTimeout(runtime.load(file), `${runtime.name}: load of ${file}`);
   const clock = new ManualClock();
-  const verifying = await instantiate(runtime, file, workload, new Deployment({ clock }));
+  const verifying = await instantiate(runtime, loaded, file, workload, new Deployment({ clock }));
   progress('verify');
   try {
     const verdict = await verifyInstance(verifying, newContext(workload), items, clock);
@@ -129,11 +131,11 @@ async function runPair(
   // Timing: a fresh instance on the system clock, cycling through the corpus.
   progress('time');
   const timingClock = items.some((it) => it.nowMs !== undefined) ? new ManualClock() : undefined;
-  const instance = await instantiate(runtime, file, workload, new Deployment({ clock: timingClock }));
+  const instance = await instantiate(runtime, loaded, file, workload, new Deployment({ clock: timingClock }));
   try {
     const ctx = newContext(workload);
     run.micro = await measureMicro(corpusCycle(instance, ctx, items, timingClock, workload.timingClock), profile.micro);
-    // Payload workloads: each size class alone too, on a share of the time budget.
+    // Payload workloads: each size class alone too, on the profile's (shorter) budget for it.
     const meanBytes = (c: string) => {
       const group = items.filter((it) => it.sizeClass === c);
       return group.reduce((sum, it) => sum + it.request.body.length, 0) / group.length;
@@ -143,7 +145,7 @@ async function runPair(
     );
     if (classes.length > 0) {
       run.microBySize = {};
-      const share = { timeMs: profile.micro.timeMs / 2, warmupMs: profile.micro.warmupMs / 2 };
+      const share = profile.microBySize ?? { timeMs: profile.micro.timeMs / 2, warmupMs: profile.micro.warmupMs / 2 };
       for (const sizeClass of classes) {
         progress('time', sizeClass);
         const group = items.filter((it) => it.sizeClass === sizeClass);
@@ -166,7 +168,19 @@ export async function runBench(plan: BenchPlan): Promise<Results> {
       profile: plan.profile.name,
       microTimeMs: plan.profile.micro.timeMs,
       microWarmupMs: plan.profile.micro.warmupMs,
+      ...(plan.profile.microBySize
+        ? { microBySizeTimeMs: plan.profile.microBySize.timeMs, microBySizeWarmupMs: plan.profile.microBySize.warmupMs }
+        : {}),
       workloads: plan.workloads.map((w) => w.name),
+      ...(plan.profile.footprint && plan.footprint !== false
+        ? {
+            footprint: {
+              workloads: plan.profile.footprint.workloads.filter((w) => plan.workloads.some((x) => x.name === w)),
+              coldStart: plan.profile.footprint.coldStart,
+              memory: plan.profile.footprint.memory,
+            },
+          }
+        : {}),
       ...plan.config,
     },
     runs: [],

@@ -3,6 +3,7 @@
 
 import type { Results, RunResult } from '../reports/schema.ts';
 import type { LoadBaseline, LoadFigures, LoadRun } from './load.ts';
+import { RSS_SAMPLE_MS } from './rss.ts';
 import { summarizeColdStart, type ColdStartRun } from './coldstart.ts';
 import { summarizeMemory, type MemoryRun } from './memory.ts';
 
@@ -64,13 +65,13 @@ export function summaryTable(results: Results): string {
     const sized = runtimes.map((rt) => find(rt, w)).filter((r): r is RunResult => !!r?.microBySize);
     if (sized.length === 0) continue;
     const classes = Object.keys(sized[0]!.microBySize!);
-    const bySize = [[`${w} by body size: µs/call (ns/byte)`, ...classes]];
+    const bySize = [[`${w} by body size: µs/call ±rme (ns/byte)`, ...classes]];
     for (const r of sized) {
       bySize.push([
         r.runtime,
         ...classes.map((c) => {
           const m = r.microBySize![c];
-          return m ? `${fmtUs(m.latencyNs.mean)} (${(m.latencyNs.mean / Math.max(1, m.bodyBytes)).toFixed(2)})` : '-';
+          return m ? `${fmtUs(m.latencyNs.mean)} ±${m.rme.toFixed(1)}% (${(m.latencyNs.mean / Math.max(1, m.bodyBytes)).toFixed(2)})` : '-';
         }),
       ]);
     }
@@ -101,6 +102,16 @@ function fmtMs(ms: number): string {
   return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
 }
 
+/** "peak (+growth)" in MiB, or '-' when unmeasured. */
+function rssCell(before: number | undefined, peak: number | undefined): string {
+  if (peak === undefined) return '-';
+  const mib = (b: number) => b / 2 ** 20;
+  const p = mib(peak).toFixed(0);
+  if (before === undefined) return p;
+  const g = mib(peak - before);
+  return `${p} (+${g.toFixed(g < 10 ? 1 : 0)})`;
+}
+
 function fmtRate(perSec: number): string {
   return perSec < 100 ? perSec.toFixed(1) : perSec.toFixed(0);
 }
@@ -115,7 +126,11 @@ export function loadSummary(results: Results): string | undefined {
   const measured = runs.filter((r) => r.load || r.loadError);
   if (measured.length === 0 && !baseline?.load) return undefined;
   const ceiling = (w: string): LoadFigures | undefined => baseline?.loadByWorkload?.[w] ?? (baseline?.loadByWorkload ? undefined : baseline?.load);
-  const rows = [['HTTP load', 'runtime', 'req/s', '×bare', 'p50 ms', 'p99 ms', 'errors', 'unexpected', 'client CPU', 'gateway CPU']];
+  const allFigures = [...measured.map((r) => r.load), ...Object.values(baseline?.loadByWorkload ?? {})].filter((f): f is LoadFigures => !!f);
+  const withService = allFigures.some((f) => f.servicePeakRssBytes !== undefined);
+  const head = ['HTTP load', 'runtime', 'req/s', '×bare', 'p50 ms', 'p99 ms', 'errors', 'unexpected', 'client CPU', 'gateway CPU', 'gateway RSS MiB'];
+  if (withService) head.push('service RSS MiB');
+  const rows = [head];
   const row = (w: string, rt: string, f: LoadFigures, bare: LoadFigures | undefined) => [
     w,
     rt,
@@ -127,6 +142,8 @@ export function loadSummary(results: Results): string | undefined {
     f.unexpected === undefined ? '-' : String(f.unexpected),
     f.clientCpuPercent === undefined ? '-' : `${f.clientCpuPercent.toFixed(0)}%`,
     f.gatewayCpuPercent === undefined ? '-' : `${f.gatewayCpuPercent.toFixed(0)}%`,
+    rssCell(f.gatewayRssBeforeBytes, f.gatewayPeakRssBytes),
+    ...(withService ? [rssCell(f.serviceRssBeforeBytes, f.servicePeakRssBytes)] : []),
   ];
   const workloads = [...new Set([...runs.map((r) => r.workload), ...Object.keys(baseline?.loadByWorkload ?? {})])];
   let first: LoadFigures | undefined;
@@ -141,7 +158,7 @@ export function loadSummary(results: Results): string | undefined {
     }
     for (const r of mine) {
       first ??= r.load;
-      rows.push(r.load ? row(label, r.runtime, r.load, bare) : [label, r.runtime, 'failed', '-', '-', '-', '-', '-', '-', '-']);
+      rows.push(r.load ? row(label, r.runtime, r.load, bare) : [label, r.runtime, 'failed', ...Array<string>(head.length - 3).fill('-')]);
       label = '';
     }
     first ??= bare;
@@ -157,7 +174,10 @@ export function loadSummary(results: Results): string | undefined {
       `same corpus, same run; ×bare = req/s / bare req/s. Latency is client-side, write to last byte. errors = connection errors, ` +
       `timeouts and 5xx the gateway made because the filter failed; unexpected = statuses that differ from the verified reference ` +
       `(rate-limit: more 429s when several connections replay the same clients at once). CPU = % of one core; a client near 100% ` +
-      `may be the bottleneck.`,
+      `may be the bottleneck. gateway RSS = peak resident set of the process serving (the harness itself, which also holds ` +
+      `every runtime opened so far) from warm-up to the end of the row, read every ${RSS_SAMPLE_MS} ms, and (+growth) over ` +
+      `its size when the row's load started` +
+      (withService ? `; service RSS = the same for the remote runtime's filter service process.` : '.'),
   ];
   const problems = [...measured.filter((r) => r.loadError).map((r) => r.loadError!), ...Object.values(baseline?.loadErrors ?? {})];
   for (const [w, message] of Object.entries((results.config.loadBaselineErrors as Record<string, string> | undefined) ?? {})) {

@@ -15,8 +15,10 @@ export interface PreparedItem extends CorpusItem {
 }
 
 /** Normalises the corpus once and states each expected outcome. */
-export function prepareCorpus(workload: Workload): PreparedItem[] {
-  return workload.corpus().map((item, index) => ({
+/** The corpus with each request prepared and its expected outcome; `limit`: only the first items. */
+export function prepareCorpus(workload: Workload, limit?: number): PreparedItem[] {
+  const corpus = workload.corpus();
+  return (limit === undefined ? corpus : corpus.slice(0, limit)).map((item, index) => ({
     ...item,
     index,
     prepared: prepareRequest(item.request),

@@ -42,4 +42,10 @@ test('--runtimes none with an external adapter benchmarks only that adapter, and
   assert.match(results.environment.engines['external-native']!, /external adapter fixture/);
   assert.match(r.stdout, /external-native/);
   assert.match(r.stderr, /\[1\/2\] external-native × noop: ok/);
+  // The report is written beside the results, naming the pair that failed.
+  const html = readFileSync(out.replace(/\.json$/, '.html'), 'utf8');
+  assert.match(html, /external-native/);
+  assert.match(html, /not verified/);
+  assert.match(readFileSync(out.replace(/\.json$/, '.md'), 'utf8'), /external-native/);
+  assert.match(r.stdout, /report: +.*r\.html/);
 });

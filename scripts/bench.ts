@@ -5,13 +5,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommonOptions, USAGE } from '../bench/options.ts';
-import { PROFILES } from '../bench/profiles.ts';
+import { profileFor } from '../bench/profiles.ts';
 import { progressReporter } from '../bench/progress.ts';
 import { runBench, type RuntimeEntry } from '../bench/run.ts';
 import { summaryTable } from '../bench/summary.ts';
 import { builtinRuntime, loadExternalRuntime, selectBuiltins } from '../runtimes/index.ts';
 import { selectWorkloads } from '../workloads/index.ts';
+import { labelSources } from '../reports/model.ts';
 import type { Results } from '../reports/schema.ts';
+import { htmlPathFor, markdownPathFor, writeReport } from '../reports/write.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,10 +33,11 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  let builtins, workloads;
+  let builtins, workloads, profile;
   try {
     builtins = selectBuiltins(options.runtimes);
     workloads = await selectWorkloads(options.workloads);
+    profile = profileFor(options, workloads.map((w) => w.name));
   } catch (err) {
     fail((err as Error).message);
   }
@@ -53,7 +56,6 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   const write = (results: Results) => writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 
-  const profile = PROFILES[options.quick ? 'quick' : 'default'];
   const load =
     options.noLoad || !profile.load
       ? undefined
@@ -81,6 +83,17 @@ async function main(): Promise<void> {
   write(results);
   process.stdout.write(summaryTable(results) + '\n\n');
   process.stdout.write(`results: ${relative(process.cwd(), out)}\n`);
+  // The report beside the results file. The figures are already safe on disk; a
+  // report that cannot be drawn is an error message, and `npm run report` can retry.
+  try {
+    const html = htmlPathFor(out);
+    writeReport(labelSources([{ file: relative(process.cwd(), out), results }]), { html, markdown: markdownPathFor(html) });
+    process.stdout.write(`report:  ${relative(process.cwd(), html)}\n`);
+  } catch (err) {
+    process.stderr.write(`plugbench: the HTML report could not be written (results are saved): ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+    return;
+  }
   // A pair that failed is in the file and the table; the exit status says the run was not clean.
   process.exitCode = results.runs.every((r) => r.verified) ? 0 : 1;
 }
