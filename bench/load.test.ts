@@ -138,6 +138,10 @@ test('inside a run: verified pairs get runs[].load, the bare ceiling is baseline
   assert.ok(baseline.load.requestsPerSec > 0);
   assert.equal(baseline.load.workload, 'noop');
   assert.equal(baseline.loadByWorkload.noop, baseline.load);
+  // The ceiling is measured before and after the runtimes; the better row is kept.
+  const rows = baseline.load.bareRequestsPerSec!;
+  assert.equal(rows.length, 2);
+  assert.equal(baseline.load.requestsPerSec, Math.max(...rows));
 });
 
 test('a gateway that cannot start is recorded on its pair and the phase goes on', async () => {

@@ -171,7 +171,7 @@ export function loadSummary(results: Results): string | undefined {
     '',
     `HTTP load: a node:http gateway running the filter, driven by autocannon from another process replaying the corpus` +
       `${how}; bare = the same server and responder without a filter, ` +
-      `same corpus, same run; ×bare = req/s / bare req/s. Latency is client-side, write to last byte. errors = connection errors, ` +
+      `same corpus, same run, the better of two rows (before and after the workload's runtimes); ×bare = req/s / bare req/s. Latency is client-side, write to last byte. errors = connection errors, ` +
       `timeouts and 5xx the gateway made because the filter failed; unexpected = statuses that differ from the verified reference ` +
       `(rate-limit: more 429s when several connections replay the same clients at once). CPU = % of one core; a client near 100% ` +
       `may be the bottleneck. gateway RSS = peak resident set of the process serving (the harness itself, which also holds ` +
