@@ -40,7 +40,7 @@ test('every MUST case passes on every built-in runtime, and each implements ever
   for (const name of BUILTIN_RUNTIMES) assert.match(run.engines[name]!, /\S/, `${name} reported its engine`);
 });
 
-test('every case ends the same on every built-in runtime with its limits set as without (budgets change nothing for a well-behaved filter)', async () => {
+test('every case ends the same on every built-in runtime with its limits set as without (budgets change nothing for a well-behaved filter; native and wasm then run behind the worker boundary)', async () => {
   const limits = { cpuBudgetMs: 5000, memoryBudgetBytes: 128 * 2 ** 20 };
   const [plain, limited] = await Promise.all(
     [{}, { limits }].map((options) =>
@@ -52,6 +52,8 @@ test('every case ends the same on every built-in runtime with its limits set as 
   assert.deepEqual(limited!.results.map(status), plain!.results.map(status));
   assert.deepEqual(limited!.results.filter((r) => r.level === 'MUST' && r.status !== 'pass').map(status), [], 'MUST cases that did not pass with limits');
   for (const name of ['lua', 'quickjs', 'wasm']) assert.match(limited!.engineNotes[name]!, /Limits: /, `${name} says how it enforces its limits`);
+  // native and wasm ran every case behind the worker boundary (runtimes/boundary): same results.
+  for (const name of ['native', 'wasm']) assert.match(limited!.engineNotes[name]!, /Worker boundary \(limits set\)/, `${name} ran behind the worker boundary`);
 });
 
 test('the worked example of docs/adding-a-runtime.md (node:vm) passes every case', async () => {

@@ -28,8 +28,10 @@ export interface RuntimeOptions {
   /**
    * Per-call CPU and memory budgets, enforced with each engine's own limits
    * (runtimes/limits.ts says which, info().notes says how). Default: none, and
-   * every adapter is exactly as benchmarked. Runtimes with nothing in-process to
-   * enforce a budget with (native; wasm's CPU budget) accept and ignore it, and say so.
+   * every adapter is exactly as benchmarked. native (any budget) and wasm (a CPU
+   * budget) have nothing in-process to enforce it with: they then run behind the
+   * worker boundary (runtimes/boundary: a worker_threads Worker per loaded filter,
+   * terminated past the CPU budget, with a V8 heap limit for the memory budget).
    */
   limits?: RuntimeLimits;
 }
@@ -43,6 +45,8 @@ export async function builtinRuntime(name: BuiltinName, options: RuntimeOptions 
   const limited = hasLimits(limits);
   switch (name) {
     case 'native':
+      // Limits: the worker boundary is what enforces them (a native filter is host code).
+      if (limited) return (await import('./boundary/index.ts')).nativeBoundary(limits);
       return (await import('./native/adapter.ts')).default;
     case 'lua': {
       const lua = await import('./lua/adapter.ts');
@@ -52,14 +56,15 @@ export async function builtinRuntime(name: BuiltinName, options: RuntimeOptions 
       const quickjs = await import('./quickjs/adapter.ts');
       return limited ? quickjs.createQuickJSRuntime({ limits }) : quickjs.default;
     }
-    case 'wasm': {
-      const wasm = await import('./wasm/adapter.ts');
-      return limited ? wasm.createWasmRuntime({ limits }) : wasm.default;
-    }
+    case 'wasm':
     case 'wasm-jco':
-      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco', limits });
-    case 'wasm-jco-hoisted-debug':
-      return (await import('./wasm/adapter.ts')).createWasmRuntime({ glue: 'jco-hoisted-debug', limits });
+    case 'wasm-jco-hoisted-debug': {
+      const glue = name === 'wasm' ? 'direct' : name === 'wasm-jco' ? 'jco' : 'jco-hoisted-debug';
+      // A CPU budget needs the worker boundary; a memory budget alone is the adapter's own (a declared memory maximum).
+      if (limits.cpuBudgetMs !== undefined) return (await import('./boundary/index.ts')).wasmBoundary(limits, glue);
+      const wasm = await import('./wasm/adapter.ts');
+      return name === 'wasm' && !limited ? wasm.default : wasm.createWasmRuntime({ glue, limits });
+    }
     case 'remote': {
       const remote = await import('./remote/adapter.ts');
       // The remote client's per-call timeout is its CPU budget (it bounds the wall time of a call).

@@ -30,8 +30,16 @@ describe('runtime limits', () => {
     const lua = await builtinRuntime('lua', { limits: { cpuBudgetMs: 50 } });
     assert.notEqual(lua, (await import('./lua/adapter.ts')).default);
     assert.match((await lua.info()).notes ?? '', /CPU budget 50 ms per call/);
-    // native has nothing to enforce a budget with: the setting is accepted and changes nothing.
-    assert.equal(await builtinRuntime('native', { limits: { cpuBudgetMs: 50 } }), native);
+    // native and wasm have nothing in-process to stop a call with: with limits (wasm: a CPU budget) they run
+    // behind the worker boundary (runtimes/boundary), and say so; without, they are the benchmarked adapters.
+    assert.equal(await builtinRuntime('native', { limits: {} }), native);
+    for (const name of ['native', 'wasm'] as const) {
+      const bounded = await builtinRuntime(name, { limits: { cpuBudgetMs: 50 } });
+      assert.equal(bounded.name, name);
+      assert.match((await bounded.info()).notes ?? '', /Worker boundary \(limits set\).*CPU budget 50 ms/);
+    }
+    // wasm's memory budget alone is the adapter's own (a declared memory maximum): no boundary.
+    assert.doesNotMatch((await (await builtinRuntime('wasm', { limits: { memoryBudgetBytes: 2 ** 20 } })).info()).notes ?? '', /Worker boundary/);
     await assert.rejects(builtinRuntime('wasm', { limits: { memoryBudgetBytes: -1 } }), /positive number/);
   });
 });

@@ -13,10 +13,13 @@
 //            the state hold more than the budget.
 //   wasm     Memory: the core module's linear memory gets a declared maximum at load
 //            (its initial size plus the budget), so memory.grow fails past it.
-//            CPU: nothing in-process (synchronous wasm on the caller's thread cannot be
-//            interrupted without a worker or process boundary, which this adapter does
-//            not have): only an outside watchdog stops an endless loop.
-//   native   nothing: a native filter is host code.
+//            CPU: the adapter itself has nothing (synchronous wasm on the caller's thread
+//            cannot be interrupted), so with a CPU budget builtinRuntime() runs it behind
+//            the worker boundary (runtimes/boundary): a Worker per loaded filter,
+//            terminated at the budget, its instances recreated.
+//   native   the worker boundary, with any budget: CPU as for wasm; memory as the
+//            worker's V8 heap limit (resourceLimits). Not a sandbox: a native filter
+//            keeps every capability of the host process.
 //   remote   CPU: the client's per-call timeout. Memory: whatever limits the service
 //            process (its V8 heap limit): the adapter sets none.
 
@@ -69,13 +72,16 @@ export function hasLimits(limits: RuntimeLimits): boolean {
   return limits.cpuBudgetMs !== undefined || limits.memoryBudgetBytes !== undefined;
 }
 
-/** What a built-in runtime uses for each budget ("none: ..." when nothing in-process enforces it). */
+/** What a built-in runtime uses for each budget when given both ("none: ..." when nothing in-process enforces it). */
 export const LIMIT_MECHANISMS: Record<string, { cpu: string; memory: string }> = {
-  native: { cpu: 'none: a native filter is host code', memory: 'none: a native filter is host code' },
+  native: {
+    cpu: 'worker boundary (worker_threads): Worker.terminate() at the budget, instances recreated',
+    memory: "worker boundary: the worker's V8 heap limit (resourceLimits)",
+  },
   lua: { cpu: 'Lua count hook (lua_sethook)', memory: "Lua state allocator (lua_newstate, wasmoon's memoryMax scheme)" },
   quickjs: { cpu: 'QuickJS interrupt handler', memory: 'QuickJS setMemoryLimit + per-call heap-growth cap' },
   wasm: {
-    cpu: 'none in-process: synchronous wasm cannot be interrupted without a worker/process boundary',
+    cpu: 'worker boundary (worker_threads): Worker.terminate() at the budget, instances recreated',
     memory: 'linear-memory maximum declared at load',
   },
   remote: { cpu: 'remote client per-call timeout', memory: "none set by the adapter (the service process's own heap limit)" },

@@ -20,6 +20,7 @@ import { Deployment } from '../../runtimes/abi/host.ts';
 import type { FilterInstance, LoadedFilter, Runtime } from '../../runtimes/abi/types.ts';
 import { describe } from '../../runtimes/errors.ts';
 import { builtinRuntime, isBuiltin, loadExternalRuntime, type RuntimeLimits } from '../../runtimes/index.ts';
+import { boundaryState } from '../../runtimes/boundary/index.ts';
 import { isLimitExceeded } from '../../runtimes/limits.ts';
 
 export type RuntimeSpec = { builtin: string; remoteUrl?: string } | { external: string };
@@ -232,6 +233,7 @@ function hazardMechanism(job: ChildJob, err: unknown, serviceDied: boolean | und
   // The adapter says which of its limits stopped the call.
   if (isLimitExceeded(err)) return err.mechanism;
   const m = describe(err);
+  if (/^worker boundary: the filter's worker (died|exited)/.test(m)) return "worker boundary (worker_threads): the filter's worker died, the host did not";
   const rt = family(job);
   const remote = rt === 'remote';
   if (remote) {
@@ -400,10 +402,25 @@ async function runHazard(job: ChildJob, host: Host, loaded: LoadedFilter): Promi
     : h.level === 'restart'
       ? ` The service process (pid ${servicePid}) was still running (busy) until killed.`
       : '';
-  const { outcome, how } = healthOutcome(h, trigger);
+  let { outcome, how } = healthOutcome(h, trigger);
   const notes = h.notes.length ? ` (${h.notes.join('; ')})` : '';
+  // Behind the worker boundary the same FilterInstance serves again, but its guest was
+  // recreated in a new worker (state lost, init run again): recovered, not contained.
+  const boundary = boundaryState(inst);
+  if (boundary && boundary.recreations > 0 && h.level === 'same') {
+    outcome = 'recovered';
+    how = `the worker boundary ended the filter's worker and recreated the instance in a new one (${short(boundary.cause ?? '', 120)}); the same instance handle then served a normal request`;
+  }
 
   if (err === undefined) {
+    if (trigger === 'async' && boundary && boundary.recreations > 0) {
+      return {
+        outcome,
+        mechanism: "worker boundary (worker_threads): the filter's worker died of it, the host did not",
+        detail: `handle returned ${JSON.stringify(answer)}; then ${how}.`,
+        ms,
+      };
+    }
     if (trigger === 'async') {
       const jobs = h.firstAnswer === 'pending' ? 'the promise job never ran: the engine has no event loop and the adapter runs no pending jobs' : h.firstAnswer === 'ran' ? 'the job ran and its rejection went unnoticed' : '';
       if (outcome === 'contained') {
@@ -436,6 +453,11 @@ async function runHazard(job: ChildJob, host: Host, loaded: LoadedFilter): Promi
 
 const CAPABILITY_MECHANISM: Record<string, { allowed: string; denied: string }> = {
   native: { allowed: 'none: a native filter is host code', denied: 'none (the attempt failed on its own)' },
+  // With limits native runs behind the worker boundary, which bounds time and heap and nothing else.
+  'native+boundary': {
+    allowed: 'none: the worker boundary is not a sandbox (a worker thread of the host process has its capabilities)',
+    denied: 'none (the attempt failed on its own)',
+  },
   remote: {
     allowed: 'none: the service runs filters as Node code (a process boundary, not a sandbox)',
     denied: 'none (the attempt failed on its own)',
@@ -445,8 +467,13 @@ const CAPABILITY_MECHANISM: Record<string, { allowed: string; denied: string }> 
   wasm: { allowed: 'none', denied: 'no capability to import: a component may import only the ABI (build and adapter refuse WASI)' },
 };
 
+/** A built-in runtime that runs behind the worker boundary in this job (runtimes/index.ts: native with limits). */
+function behindBoundary(job: ChildJob): boolean {
+  return !!job.limits && 'builtin' in job.spec && job.spec.builtin === 'native';
+}
+
 function capabilityMechanism(job: ChildJob, outcome: 'allowed' | 'denied'): string {
-  const key = job.name in CAPABILITY_MECHANISM ? job.name : 'builtin' in job.spec ? job.spec.builtin : '';
+  const key = behindBoundary(job) ? 'native+boundary' : job.name in CAPABILITY_MECHANISM ? job.name : 'builtin' in job.spec ? job.spec.builtin : '';
   return CAPABILITY_MECHANISM[key]?.[outcome] ?? (outcome === 'allowed' ? 'none' : 'as the filter reports it');
 }
 
@@ -553,6 +580,10 @@ function groundTruth(id: string, job: ChildJob): { what: string; check(claim: st
 
 const STATE_MECHANISM: Record<string, { leaked: string; isolated: string }> = {
   native: { leaked: 'none: one ES module and one realm per process, shared by every deployment', isolated: '' },
+  'native+boundary': {
+    leaked: "none: behind the worker boundary, every deployment of a loaded filter shares its worker's module and realm (the host's realm is apart)",
+    isolated: 'a worker per loaded filter',
+  },
   remote: { leaked: 'none: the service imports each filter file once; its deployments share module state and realm', isolated: '' },
   quickjs: { leaked: '', isolated: 'a QuickJS runtime and context per instance' },
   lua: { leaked: '', isolated: 'a lua_State per instance' },
@@ -573,7 +604,7 @@ async function runState(job: ChildJob, host: Host, loaded: LoadedFilter): Promis
   if (!read.startsWith('seen:')) return { outcome: 'error', mechanism: '', detail: `deployment B answered ${JSON.stringify(read)}` };
   const seen = read.slice(5).split(',').filter(Boolean);
   const outcome: Outcome = seen.includes('A') ? 'leaked' : 'isolated';
-  const key = job.name in STATE_MECHANISM ? job.name : 'builtin' in job.spec ? job.spec.builtin : '';
+  const key = behindBoundary(job) ? 'native+boundary' : job.name in STATE_MECHANISM ? job.name : 'builtin' in job.spec ? job.spec.builtin : '';
   const mechanism = STATE_MECHANISM[key]?.[outcome] || (outcome === 'leaked' ? 'none' : 'per-instance state');
   const host_ = inHost ? `; the change also reached the host's own realm (Object.prototype.${MARKER} = ${JSON.stringify(inHost.value)})` : '';
   return {

@@ -22,9 +22,13 @@
 // (the rest is headroom for everything around the guest, so the watchdog does not
 // win by default). Each adapter enforces them with its engine's limits — QuickJS's
 // interrupt handler and memory limit + heap-growth cap, a Lua count hook and
-// accounting allocator, a declared wasm memory maximum, the remote client's timeout —
-// or cannot (native; wasm's CPU budget): then only the watchdog stops the hazard and
-// the result says so. A result's `limits` names what the runtime used for each
+// accounting allocator, a declared wasm memory maximum, the remote client's timeout.
+// native (any budget) and wasm (its CPU budget) have nothing in-process to enforce them
+// with, so with limits they run behind the worker boundary (runtimes/boundary): a
+// worker_threads Worker per loaded filter, terminated at the CPU budget or ended by its
+// V8 heap limit, its instances recreated behind the same handles (so 'recovered', not
+// 'contained'). It bounds time and heap only: capability probes on native stay allowed.
+// Whatever no mechanism stops is the watchdog's, and the result says so. A result's `limits` names what the runtime used for each
 // budget; `mechanism` names what stopped this hazard. `limits: false` (--no-limits,
 // or per runtime) runs the adapters as benchmarked, without limits. External
 // adapters run as they are (a module's Runtime has no options to take them).

@@ -86,6 +86,8 @@ interface LoadExtras {
   unexpected?: number;
   clientCpuPercent?: number;
   gatewayPeakRssBytes?: number;
+  gatewayRssBeforeBytes?: number;
+  servicePeakRssBytes?: number;
 }
 
 function loadTable(results: Results): string {
@@ -108,14 +110,19 @@ function loadTable(results: Results): string {
         num(l.latencyMs.max.toFixed(1)),
         { html: `${l.errors} / ${x.unexpected ?? '–'}`, className: trouble ? 'num bad' : 'num ok' },
         num(x.clientCpuPercent !== undefined ? `${Math.round(x.clientCpuPercent)}%` : '–'),
-        num(x.gatewayPeakRssBytes !== undefined ? formatBytes(x.gatewayPeakRssBytes) : '–'),
+        num(
+          x.gatewayPeakRssBytes === undefined
+            ? '–'
+            : `${formatBytes(x.gatewayPeakRssBytes)}${x.gatewayRssBeforeBytes !== undefined ? ` <span class="mech">+${formatBytes(Math.max(0, x.gatewayPeakRssBytes - x.gatewayRssBeforeBytes))} in the row</span>` : ''}`,
+          x.servicePeakRssBytes !== undefined ? `filter service process: peak ${formatBytes(x.servicePeakRssBytes)}` : undefined,
+        ),
       ]);
     }
   }
   const first = results.runs.find((r) => r.load)?.load;
   return table(['runtime × workload', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'max ms', 'errors / unexpected', 'client CPU', 'gateway peak RSS'], rows, {
     caption: first
-      ? `HTTP load through the gateway, ${first.connections} connections, ${first.durationS} s per pair. "unexpected": statuses other than the reference's. Client CPU near 100% means the load generator, not the gateway, was the bottleneck.`
+      ? `HTTP load through the gateway, ${first.connections} connections, ${first.durationS} s per pair. "unexpected": statuses other than the reference's. Client CPU near 100% means the load generator, not the gateway, was the bottleneck. Gateway peak RSS is of the harness process that serves (it also holds every runtime opened so far); below it, the row's own growth; hover for the remote filter service's peak.`
       : undefined,
   });
 }
@@ -139,7 +146,7 @@ function footprintTable(results: Results): string {
       ];
     });
   return table(['runtime × workload', 'load ms', 'instantiate ms', 'first call ms', 'RSS / instance', 'heap / instance', 'external / instance', 'engine / instance', 'up to N instances'], rows, {
-    caption: 'Cold start: medians over fresh processes. Memory: growth per extra instance (slope over instance counts, fresh process per count); "engine" is what the engine itself reports.',
+    caption: 'Cold start: medians over fresh processes (one per sample). Memory: growth per extra instance, the slope between the two largest instance counts in one fresh process per pair; "engine" is what the engine itself reports.',
   });
 }
 

@@ -9,6 +9,9 @@
 //          (running the guest's _initialize); the imports are bound once per instance to a
 //          mutable "request in flight" slot (bindings.ts); then init(config).
 // handle(): set the slot, call the export, return its string.
+// The compile half of load() is compileComponent() (here, with jco); the rest lives in
+// instance.ts (loadCompiled), which needs no jco, so another thread can instantiate a
+// component compiled in this one (runtimes/boundary).
 //
 // The per-call path (measured in runtimes/wasm/glue-cost.ts, explained in README.md):
 // jco-transpile 0.15's generated glue runs its component-model-async task machinery on
@@ -28,21 +31,19 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import type { FilterInstance, HostServices, LoadedFilter, Runtime, RuntimeInfo } from '../abi/types.ts';
-import { describe, loadError } from '../errors.ts';
-import { LimitExceeded, checkLimits, type RuntimeLimits } from '../limits.ts';
-import { createBindings } from './bindings.ts';
+import type { LoadedFilter, Runtime, RuntimeInfo } from '../abi/types.ts';
+import { loadError } from '../errors.ts';
+import { checkLimits, type RuntimeLimits } from '../limits.ts';
+import { loadCompiled, type CompiledComponent } from './instance.ts';
+
+export type { CompiledComponent } from './instance.ts';
 
 const RUNTIME = 'wasm';
 const FILTER_IFACE = 'plugbench:filter/filter@0.1.0';
-const CORE_INIT = `${FILTER_IFACE}#init`;
-const CORE_HANDLE = `${FILTER_IFACE}#handle`;
 const ALLOWED_IMPORTS = new Set(['plugbench:filter/request', 'plugbench:filter/host']);
 
 /**
@@ -62,7 +63,8 @@ export interface WasmRuntimeOptions {
    * at load (its initial size plus the budget), so memory.grow fails past it.
    * cpuBudgetMs is accepted and not enforced: synchronous wasm on the caller's thread
    * cannot be interrupted without a worker or process boundary (which this adapter
-   * does not have); info().notes says so.
+   * does not have); info().notes says so. builtinRuntime('wasm', { limits }) with a
+   * CPU budget runs this adapter behind the worker boundary (runtimes/boundary), which does.
    */
   limits?: RuntimeLimits;
 }
@@ -137,17 +139,6 @@ export function capCoreMemory(module: Uint8Array, extraPages: number): { bytes: 
   return { bytes: module };
 }
 
-type InstantiateFn = (
-  getCoreModule: (name: string) => WebAssembly.Module,
-  imports: object,
-  instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
-) => Record<string, unknown>;
-
-interface JcoFilterExports {
-  init(config: string): void;
-  handle(): string;
-}
-
 const JCO_DEBUG_LOG = `const _debugLog = (...args) => {
     if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
     console.debug(...args);
@@ -178,25 +169,6 @@ function jcoTranspileVersion(): string {
     return (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
-  }
-}
-
-let importCounter = 0;
-
-/** Evaluates generated glue: written to a fresh temporary directory, imported, removed. */
-async function importGlue(js: string, tag: string): Promise<InstantiateFn> {
-  const dir = await mkdtemp(join(tmpdir(), 'plugbench-wasm-'));
-  try {
-    // A unique name per load, so the module cache never hands back an earlier evaluation.
-    // .mjs, not .js: under tsx a .js file goes through its esbuild transform, which
-    // costs far more than the import itself.
-    const file = join(dir, `${tag}-${++importCounter}.mjs`);
-    await writeFile(file, js);
-    const mod = (await import(pathToFileURL(file).href)) as { instantiate?: InstantiateFn };
-    if (typeof mod.instantiate !== 'function') throw new Error('the transpiled glue has no instantiate() export');
-    return mod.instantiate;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -239,11 +211,72 @@ function limitNotes(limits: RuntimeLimits): string {
   return parts.length ? ' Limits: ' + parts.join(' ') : ' No limits: linear memory may grow to 4 GiB and nothing in-process stops an endless loop.';
 }
 
-export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
+/** The runtime's name for a glue mode: "wasm", "wasm-jco", ... */
+export function wasmRuntimeName(glue: GlueMode = 'direct'): string {
+  return glue === 'direct' ? RUNTIME : `${RUNTIME}-${glue}`;
+}
+
+/**
+ * load()'s heavy half: reads, checks and transpiles the component and compiles its
+ * core modules (capped by the memory budget). The result is structured-cloneable
+ * (compiled WebAssembly.Module objects and the glue's text), so another thread can
+ * instantiate it with loadCompiled() without jco (runtimes/boundary does).
+ */
+export async function compileComponent(file: string, options: WasmRuntimeOptions = {}): Promise<CompiledComponent> {
   const glue: GlueMode = options.glue ?? 'direct';
-  const name = glue === 'direct' ? RUNTIME : `${RUNTIME}-${glue}`;
+  const name = wasmRuntimeName(glue);
   const limits = checkLimits(options.limits);
   const extraPages = limits.memoryBudgetBytes === undefined ? undefined : Math.ceil(limits.memoryBudgetBytes / PAGE);
+    let js: string;
+    let tag: string;
+    const modules = new Map<string, WebAssembly.Module>();
+    /** With a memory budget: the most bytes the component's memory may have. */
+    let memoryCap: number | undefined;
+    try {
+      const bytes = await readFile(file);
+      if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a WebAssembly binary');
+      // A core module (version 1) rather than a component (layer 1) gets a clearer message than jco's.
+      if (bytes.readUInt32LE(4) === 1) throw new Error('this is a core WebAssembly module, not a component (build it with runtimes/wasm/build.ts)');
+      const out = await transpileBytes(bytes, {
+        name: 'filter',
+        instantiation: { tag: 'sync' },
+        // 'hybrid': jco binds each import through its Symbol.for('cabiLower') method when it
+        // has one (all of ours do). 'optimized' would be the same without the unused
+        // high-level fallbacks, but jco-transpile 0.15 emits invalid JS for it (each
+        // trampoline declared twice).
+        importBindings: glue === 'direct' ? 'hybrid' : 'js',
+        emitTypescriptDeclarations: false,
+        wasiShim: false,
+      });
+      const denied = out.imports.filter((i) => !ALLOWED_IMPORTS.has(i.replace(/@[^/]*$/, '')));
+      if (denied.length) throw new Error(`the component imports ${denied.join(', ')}: plugbench filters may import only plugbench:filter/request and plugbench:filter/host`);
+      if (!out.exports.some(([n]) => n === FILTER_IFACE)) throw new Error(`the component does not export ${FILTER_IFACE}`);
+      js = Buffer.from(out.files['filter.js'] ?? new Uint8Array()).toString('utf8');
+      if (!js) throw new Error('jco produced no filter.js');
+      if (glue === 'jco-hoisted-debug') js = hoistDebugCheck(js);
+      for (const [path, data] of Object.entries(out.files)) {
+        if (!path.endsWith('.wasm')) continue;
+        let core = data as Uint8Array;
+        if (extraPages !== undefined) {
+          const capped = capCoreMemory(core, extraPages);
+          core = capped.bytes;
+          if (capped.maxPages !== undefined) memoryCap = Math.max(memoryCap ?? 0, capped.maxPages * PAGE);
+        }
+        modules.set(path, await WebAssembly.compile(core as Uint8Array<ArrayBuffer>));
+      }
+      if (extraPages !== undefined && memoryCap === undefined) throw new Error('the component defines no linear memory to apply the memory budget to');
+      tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+    } catch (err) {
+      throw loadError(name, file, err);
+    }
+
+  return { name, file, glue, limits, memoryCap, modules, js, tag };
+}
+
+export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
+  const glue: GlueMode = options.glue ?? 'direct';
+  const name = wasmRuntimeName(glue);
+  const limits = checkLimits(options.limits);
 
   return {
     name,
@@ -258,171 +291,7 @@ export function createWasmRuntime(options: WasmRuntimeOptions = {}): Runtime {
     },
 
     async load(file: string): Promise<LoadedFilter> {
-      let instantiateGlue: InstantiateFn;
-      const modules = new Map<string, WebAssembly.Module>();
-      /** With a memory budget: the most bytes the component's memory may have. */
-      let memoryCap: number | undefined;
-      try {
-        const bytes = await readFile(file);
-        if (bytes.length < 8 || bytes.readUInt32LE(0) !== 0x6d736100) throw new Error('not a WebAssembly binary');
-        // A core module (version 1) rather than a component (layer 1) gets a clearer message than jco's.
-        if (bytes.readUInt32LE(4) === 1) throw new Error('this is a core WebAssembly module, not a component (build it with runtimes/wasm/build.ts)');
-        const out = await transpileBytes(bytes, {
-          name: 'filter',
-          instantiation: { tag: 'sync' },
-          // 'hybrid': jco binds each import through its Symbol.for('cabiLower') method when it
-          // has one (all of ours do). 'optimized' would be the same without the unused
-          // high-level fallbacks, but jco-transpile 0.15 emits invalid JS for it (each
-          // trampoline declared twice).
-          importBindings: glue === 'direct' ? 'hybrid' : 'js',
-          emitTypescriptDeclarations: false,
-          wasiShim: false,
-        });
-        const denied = out.imports.filter((i) => !ALLOWED_IMPORTS.has(i.replace(/@[^/]*$/, '')));
-        if (denied.length) throw new Error(`the component imports ${denied.join(', ')}: plugbench filters may import only plugbench:filter/request and plugbench:filter/host`);
-        if (!out.exports.some(([n]) => n === FILTER_IFACE)) throw new Error(`the component does not export ${FILTER_IFACE}`);
-        let js = Buffer.from(out.files['filter.js'] ?? new Uint8Array()).toString('utf8');
-        if (!js) throw new Error('jco produced no filter.js');
-        if (glue === 'jco-hoisted-debug') js = hoistDebugCheck(js);
-        for (const [path, data] of Object.entries(out.files)) {
-          if (!path.endsWith('.wasm')) continue;
-          let core = data as Uint8Array;
-          if (extraPages !== undefined) {
-            const capped = capCoreMemory(core, extraPages);
-            core = capped.bytes;
-            if (capped.maxPages !== undefined) memoryCap = Math.max(memoryCap ?? 0, capped.maxPages * PAGE);
-          }
-          modules.set(path, await WebAssembly.compile(core as Uint8Array<ArrayBuffer>));
-        }
-        if (extraPages !== undefined && memoryCap === undefined) throw new Error('the component defines no linear memory to apply the memory budget to');
-        const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-        instantiateGlue = await importGlue(js, tag);
-      } catch (err) {
-        throw loadError(name, file, err);
-      }
-
-      return {
-        async instantiate(config: string, host: HostServices): Promise<FilterInstance> {
-          const bindings = createBindings(host);
-          const cores: WebAssembly.Instance[] = [];
-          let exported: Record<string, unknown>;
-          try {
-            exported = instantiateGlue(
-              (coreName) => {
-                const m = modules.get(coreName);
-                if (!m) throw new Error(`jco asked for an unknown core module ${coreName}`);
-                return m;
-              },
-              bindings.imports,
-              (module, imports) => {
-                const instance = new WebAssembly.Instance(module, imports);
-                cores.push(instance);
-                return instance;
-              },
-            );
-          } catch (err) {
-            throw loadError(name, file, `instantiation failed: ${describe(err)}`);
-          }
-          const lifted = exported[FILTER_IFACE] as JcoFilterExports | undefined;
-          if (!lifted || typeof lifted.handle !== 'function' || typeof lifted.init !== 'function') {
-            throw loadError(name, file, `the component does not export ${FILTER_IFACE} with init and handle`);
-          }
-
-          // The direct path needs the standard core layout wit-component produces: one core
-          // instance exporting the two functions (post-returns optional), its memory and realloc.
-          let call: () => string;
-          let init: (config: string) => string | undefined;
-          let memory: WebAssembly.Memory | undefined;
-          const main = cores.find((c) => typeof c.exports[CORE_HANDLE] === 'function');
-          const core = main?.exports;
-          if (
-            glue === 'direct' &&
-            core &&
-            typeof core[CORE_INIT] === 'function' &&
-            core.memory instanceof WebAssembly.Memory &&
-            typeof core.cabi_realloc === 'function'
-          ) {
-            type CoreFn = (...args: number[]) => unknown;
-            const coreInit = core[CORE_INIT] as CoreFn;
-            const coreHandle = core[CORE_HANDLE] as CoreFn;
-            const postInit = core[`cabi_post_${CORE_INIT}`] as CoreFn | undefined;
-            const postHandle = core[`cabi_post_${CORE_HANDLE}`] as CoreFn | undefined;
-            memory = core.memory;
-            bindings.attach(core.memory, core.cabi_realloc as (a: number, b: number, c: number, d: number) => number);
-            call = () => bindings.callHandle(coreHandle, postHandle);
-            init = (text) => bindings.callInit(coreInit, postInit, text);
-          } else {
-            // jco's own wrappers (glue 'jco*', or a component with a non-standard core layout).
-            memory = bindings.memory() ?? (cores.map((c) => c.exports.memory).find((m) => m instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined);
-            call = () => lifted.handle();
-            init = (text) => {
-              try {
-                lifted.init(text);
-                return undefined;
-              } catch (err) {
-                // jco throws the result's err payload itself (a string).
-                if (typeof err === 'string') return err;
-                throw err;
-              }
-            };
-          }
-
-          let poisoned = false;
-          let trap: unknown;
-          let busy = false;
-          let disposed = false;
-
-          const enter = () => {
-            if (disposed) throw new Error(`${name}: the instance of ${file} was disposed`);
-            if (poisoned) {
-              throw new Error(`${name}: the instance of ${file} is poisoned by an earlier trap (${describe(trap)}); instantiate a new one`, { cause: trap });
-            }
-            if (busy) throw new WebAssembly.RuntimeError('wasm trap: cannot enter the component instance: it is already in a call');
-          };
-
-          try {
-            enter();
-            busy = true;
-            const refused = init(config);
-            if (refused !== undefined) throw new Error(`init refused the config: ${refused}`);
-          } catch (err) {
-            throw loadError(name, file, err);
-          } finally {
-            busy = false;
-          }
-
-          return {
-            handle(ctx) {
-              enter();
-              busy = true;
-              bindings.setRequest(ctx);
-              try {
-                return call();
-              } catch (err) {
-                poisoned = true;
-                trap = err;
-                // At its declared maximum: the memory budget is what made the guest fail.
-                if (memoryCap !== undefined && memory && memory.buffer.byteLength + PAGE > memoryCap) {
-                  throw new LimitExceeded(
-                    'memory',
-                    'wasm linear-memory maximum (memory budget, declared at load): memory.grow failed',
-                    `${name}: memory budget of ${limits.memoryBudgetBytes} bytes exhausted (linear memory at its maximum of ${memoryCap} bytes): ${describe(err)}`,
-                    { cause: err },
-                  );
-                }
-                throw err;
-              } finally {
-                busy = false;
-                bindings.setRequest(undefined);
-              }
-            },
-            memoryBytes: () => memory?.buffer.byteLength ?? 0,
-            dispose() {
-              disposed = true;
-            },
-          };
-        },
-      };
+      return loadCompiled(await compileComponent(file, { glue, limits }));
     },
   };
 }
