@@ -168,6 +168,7 @@ export async function runBench(plan: BenchPlan): Promise<Results> {
       profile: plan.profile.name,
       microTimeMs: plan.profile.micro.timeMs,
       microWarmupMs: plan.profile.micro.warmupMs,
+      ...(plan.profile.micro.asyncWarmupMs ? { microAsyncWarmupMs: plan.profile.micro.asyncWarmupMs } : {}),
       ...(plan.profile.microBySize
         ? { microBySizeTimeMs: plan.profile.microBySize.timeMs, microBySizeWarmupMs: plan.profile.microBySize.warmupMs }
         : {}),

@@ -1,6 +1,6 @@
 // The report in a real headless browser: Debian's chromium driven by
 // playwright-core (which downloads nothing; .ci/run installs chromium). Renders a
-// report from the fixture results files and checks that every chart draws, the
+// report from the sample's results files and checks that every chart draws, the
 // console stays clean, no request leaves the page, and the tables are there.
 
 import assert from 'node:assert/strict';
@@ -16,9 +16,11 @@ import { renderCompare } from '../compare/command.ts';
 import { labelSources, readResultsFile, readSources } from '../model.ts';
 import { renderReport } from './report.ts';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const BENCH = join(FIXTURES, 'bench.json');
-const CONFORMANCE = join(FIXTURES, 'conformance.json');
+// The committed sample's results files: real runs, every block present.
+const SAMPLE = fileURLToPath(new URL('../sample/', import.meta.url));
+const BENCH = join(SAMPLE, 'node20-bench.json');
+const CONFORMANCE = join(SAMPLE, 'node20-conformance.json');
+const OTHER_NODE = join(SAMPLE, 'node24-bench.json');
 const CHROMIUM = process.env.PLUGBENCH_CHROMIUM ?? '/usr/bin/chromium';
 
 // Without chromium a developer's `npm test` skips this file and says why; in CI
@@ -104,7 +106,7 @@ describe('HTML report in headless chromium', { skip: missing }, () => {
   });
 
   test('a merged report of two environments renders at laptop width without horizontal overflow', async () => {
-    const sources = readSources([BENCH, join(FIXTURES, 'bench-other-node.json')]);
+    const sources = readSources([BENCH, OTHER_NODE]);
     assert.equal(sources.length, 2);
     const check = await openReport(browser, renderReport(sources), 1024);
     assert.deepEqual(check.consoleErrors, []);
