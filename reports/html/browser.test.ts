@@ -115,6 +115,36 @@ describe('HTML report in headless chromium', { skip: missing }, () => {
     assert.ok(check.printWidth <= 1024, `page is ${check.printWidth}px wide at a 1024px viewport`);
   });
 
+  test('it prints: at A4 width (794 px) in print media no chart or table runs off the page, and chromium makes a PDF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plugbench-print-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderReport(readSources([BENCH, CONFORMANCE])));
+    const context = await browser.newContext({ viewport: { width: 794, height: 1123 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForFunction(() => (window as unknown as { plugbenchRendered?: Promise<unknown> }).plugbenchRendered !== undefined, null, { timeout: 20_000 });
+      await page.evaluate(() => (window as unknown as { plugbenchRendered: Promise<unknown> }).plugbenchRendered);
+      await page.emulateMedia({ media: 'print' });
+      // The drawn SVGs and the tables themselves (their wrappers would scroll,
+      // which paper cannot), and any <pre> whose text overflows its box.
+      const wide = await page.evaluate(() => [
+        ...Array.from(document.querySelectorAll('figure .vis svg, .table-wrap > table'))
+          .filter((el) => el.getBoundingClientRect().right > 794)
+          .map((el) => `${el.tagName.toLowerCase()} in #${el.closest('section')?.id}: right edge at ${Math.round(el.getBoundingClientRect().right)} px`),
+        ...Array.from(document.querySelectorAll('pre'))
+          .filter((el) => el.scrollWidth > el.clientWidth)
+          .map((el) => `pre in #${el.closest('section')?.id}: ${el.scrollWidth} px of text in ${el.clientWidth} px`),
+      ]);
+      assert.deepEqual(wide, []);
+      const pdf = await page.pdf({ format: 'A4' });
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the comparison page draws its ratio chart', async () => {
     const base = readResultsFile(BENCH);
     const head = structuredClone(base);
