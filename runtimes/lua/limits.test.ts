@@ -2,46 +2,15 @@
 // CPU budget, an accounting allocator for the memory budget. Every hostile call here
 // is bounded by a budget of a few hundred ms at most.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RequestContext, prepareRequest } from '../abi/context.ts';
 import { Deployment } from '../abi/host.ts';
-import type { FilterInstance, Runtime } from '../abi/types.ts';
 import { LimitExceeded } from '../limits.ts';
+import { call, filterWriter, instance, isolationFilter, repoPath, stopped } from '../limits-test-helpers.ts';
 import lua, { createLuaRuntime } from './adapter.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const isolation = (id: string) => path.join(ROOT, 'conformance', 'isolation', id, 'filter.lua');
-const DIR = mkdtempSync(path.join(tmpdir(), 'plugbench-lua-limits-'));
-function filter(name: string, source: string): string {
-  const file = path.join(DIR, `${name}.lua`);
-  writeFileSync(file, source);
-  return file;
-}
-
-function call(inst: FilterInstance, p: string): string {
-  return inst.handle(new RequestContext().reset(prepareRequest({ method: 'GET', path: p, headers: [['host', 'x']], body: new Uint8Array(0) }))) as string;
-}
-
-async function instance(rt: Runtime, file: string, config = '{}'): Promise<FilterInstance> {
-  return (await rt.load(file)).instantiate(config, new Deployment().host);
-}
-
-/** Runs fn, expecting a LimitExceeded of `kind`; returns how long it took. */
-function stopped(fn: () => unknown, kind: 'cpu' | 'memory'): { ms: number; err: LimitExceeded } {
-  const t0 = performance.now();
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof LimitExceeded, `expected a LimitExceeded, got ${String(err)}`);
-    assert.equal(err.limit, kind);
-    return { ms: performance.now() - t0, err };
-  }
-  assert.fail('the call was not stopped');
-}
+const isolation = (id: string) => isolationFilter(id, 'filter.lua');
+const filter = filterWriter('plugbench-lua-limits-', '.lua');
 
 const CPU = 100;
 const limited = createLuaRuntime({ limits: { cpuBudgetMs: CPU, memoryBudgetBytes: 16 * 2 ** 20 } });
@@ -119,7 +88,7 @@ describe('lua limits', () => {
   it('without limits: no hook, no allocator, and the same answers', async () => {
     assert.match((await lua.info()).notes ?? '', /No limits set/);
     assert.match((await limited.info()).notes ?? '', /CPU budget 100 ms per call.*Memory budget 16777216 bytes/s);
-    const file = path.join(ROOT, 'workloads', 'headers', 'filter.lua');
+    const file = repoPath('workloads', 'headers', 'filter.lua');
     const plain = await instance(lua, file);
     const capped = await instance(limited, file);
     for (const p of ['/', '/a?b=c', '/x/y']) {

@@ -2,45 +2,14 @@
 // handler for the CPU budget, setMemoryLimit and a per-call heap-growth cap for the
 // memory budget. Every hostile call here is bounded by a budget of a few hundred ms.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RequestContext, prepareRequest } from '../abi/context.ts';
-import { Deployment } from '../abi/host.ts';
-import type { FilterInstance, Runtime } from '../abi/types.ts';
 import { LimitExceeded } from '../limits.ts';
+import { call, filterWriter, instance, isolationFilter, repoPath, stopped } from '../limits-test-helpers.ts';
 import quickjs, { createQuickJSRuntime } from './adapter.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const isolation = (id: string) => path.join(ROOT, 'conformance', 'isolation', id, 'filter.ts');
-const DIR = mkdtempSync(path.join(tmpdir(), 'plugbench-quickjs-limits-'));
-function filter(name: string, source: string): string {
-  const file = path.join(DIR, `${name}.ts`);
-  writeFileSync(file, source);
-  return file;
-}
-
-function call(inst: FilterInstance, p: string): string {
-  return inst.handle(new RequestContext().reset(prepareRequest({ method: 'GET', path: p, headers: [['host', 'x']], body: new Uint8Array(0) }))) as string;
-}
-
-async function instance(rt: Runtime, file: string, config = '{}'): Promise<FilterInstance> {
-  return (await rt.load(file)).instantiate(config, new Deployment().host);
-}
-
-function stopped(fn: () => unknown, kind: 'cpu' | 'memory'): { ms: number; err: LimitExceeded } {
-  const t0 = performance.now();
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof LimitExceeded, `expected a LimitExceeded, got ${String(err)}`);
-    assert.equal(err.limit, kind);
-    return { ms: performance.now() - t0, err };
-  }
-  assert.fail('the call was not stopped');
-}
+const isolation = (id: string) => isolationFilter(id, 'filter.ts');
+const filter = filterWriter('plugbench-quickjs-limits-', '.ts');
 
 const CPU = 100;
 const MEM = 16 * 2 ** 20;
@@ -98,7 +67,7 @@ describe('quickjs limits', () => {
   it('without limits: the same answers, and notes that say no limits', async () => {
     assert.match((await quickjs.info()).notes ?? '', /No limits/);
     assert.match((await limited.info()).notes ?? '', /CPU budget 100 ms per call.*Memory budget 16777216 bytes/s);
-    const file = path.join(ROOT, 'workloads', 'headers', 'filter.ts');
+    const file = repoPath('workloads', 'headers', 'filter.ts');
     const plain = await instance(quickjs, file);
     const capped = await instance(limited, file);
     for (const p of ['/', '/a?b=c', '/x/y']) {

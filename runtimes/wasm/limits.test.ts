@@ -8,15 +8,12 @@ import { RequestContext, prepareRequest } from '../abi/context.ts';
 import { Deployment } from '../abi/host.ts';
 import type { FilterInstance } from '../abi/types.ts';
 import { LimitExceeded } from '../limits.ts';
+import { call } from '../limits-test-helpers.ts';
 import wasm, { capCoreMemory, createWasmRuntime } from './adapter.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BOMB = path.join(ROOT, 'conformance', 'isolation', 'memory-bomb', 'filter.wasm');
 const HEADERS = path.join(ROOT, 'workloads', 'headers', 'filter.wasm');
-
-function call(inst: FilterInstance, p: string): string {
-  return inst.handle(new RequestContext().reset(prepareRequest({ method: 'GET', path: p, headers: [['host', 'x']], body: new Uint8Array(0) }))) as string;
-}
 
 // (module (memory 2)) and (module (memory 1 3)), by hand.
 const MEM_2 = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 2]);
